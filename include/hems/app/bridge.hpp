@@ -1,0 +1,87 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hems/app/config.hpp"
+#include "hems/io/event_loop.hpp"
+#include "hems/io/transport.hpp"
+#include "hems/meter/reader.hpp"
+#include "hems/mqtt/client.hpp"
+#include "hems/wisun/session.hpp"
+
+namespace hems::app {
+
+// The daemon: one event loop owning the B-route session, the meter reader and the MQTT side.
+// Paho's callbacks and signals only post into the loop.
+class Bridge : public mqtt::Handler {
+ public:
+  Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client> mqtt,
+         std::unique_ptr<io::Transport> transport);
+  ~Bridge() override;
+
+  void start();
+  // Publishes offline, ends the B-route session, disconnects; then stops the loop.
+  void shutdown();
+
+  // mqtt::Handler (called on Paho's threads)
+  void on_connected() override;
+  void on_connection_lost(const std::string& cause) override;
+  void on_message(mqtt::Message msg) override;
+
+ private:
+  void process();  // runs every pending action of the cores, then re-arms the timer
+  void arm_timer();
+  void open_transport();
+  void close_transport();
+  void on_readable();
+  void handle_session_actions();
+  void handle_reader_actions();
+  void handle_message(const mqtt::Message& msg);
+  void handle_get(const std::string& payload);
+  void handle_raw_request(const std::string& payload);
+  void publish_online_state();
+  void publish_state();
+  void publish_availability(bool online);
+  void publish_info();
+  void publish_event(const std::string& type, const std::string& detail);
+  void publish(const std::string& topic, const std::string& payload, bool retain, int qos = 1);
+  void respond(const std::string& topic, const nlohmann::json& transaction, bool ok,
+               const nlohmann::json& data, const std::string& error);
+  void save_pan(const wisun::PanInfo& pan);
+  void forget_pan();
+  std::string topic(const std::string& suffix) const;
+  std::string meter_topic(const std::string& suffix = {}) const;
+
+  Config config_;
+  io::EventLoop& loop_;
+  std::unique_ptr<mqtt::Client> mqtt_;
+  std::unique_ptr<io::Transport> transport_;
+  wisun::Session session_;
+  meter::Reader reader_;
+
+  std::optional<io::EventLoop::TimerId> timer_;
+  int watched_fd_ = -1;
+  bool meter_online_ = false;
+  bool link_up_ = false;
+  bool stopping_ = false;
+  meter::MeterValues values_;
+  std::string last_seen_;
+  struct PendingGet {
+    nlohmann::json transaction;
+    TimePoint deadline;
+  };
+  std::vector<PendingGet> pending_gets_;
+  struct PendingRaw {
+    std::string id;
+    nlohmann::json transaction;
+  };
+  std::vector<PendingRaw> pending_raw_;
+  std::uint64_t raw_counter_ = 0;
+};
+
+}  // namespace hems::app

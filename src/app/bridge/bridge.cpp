@@ -1,0 +1,601 @@
+#include "hems/app/bridge.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hems/app/log.hpp"
+#include "hems/echonet/frame.hpp"
+#include "hems/version.hpp"
+
+namespace hems::app {
+namespace {
+
+using nlohmann::json;
+constexpr std::size_t kMaxRequestBytes = 16 * 1024;
+constexpr const char* kPanCacheFile = "pan-cache";
+
+Level to_level(wisun::LogLevel level) {
+  return static_cast<Level>(static_cast<int>(level));
+}
+
+std::string local_iso8601_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
+  std::string s = buf;
+  if (s.size() >= 5) s.insert(s.size() - 2, ":");  // +0900 -> +09:00
+  return s;
+}
+
+std::filesystem::path pan_cache_path(const Config& config) {
+  return std::filesystem::path(config.meter.state_dir) / kPanCacheFile;
+}
+
+std::optional<wisun::PanInfo> load_pan_cache(const Config& config) {
+  std::ifstream in(pan_cache_path(config));
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  auto pan = wisun::parse_pan(text.str());
+  if (!pan) {
+    log(Level::warning, "ignoring the PAN cache " + pan_cache_path(config).string() + ": " +
+                            pan.error().message);
+    return std::nullopt;
+  }
+  return *pan;
+}
+
+wisun::SessionConfig session_config(const Config& config) {
+  wisun::SessionConfig s;
+  s.route_b_id = config.meter.id;
+  s.password = config.meter.password;
+  s.dialect = wisun::dialect_from_config(config.meter.dialect);
+  s.cached_pan = load_pan_cache(config);
+  std::vector<std::uint8_t> durations;
+  for (int d : {4, 5, 6, 6, 7, 8, 8}) {
+    if (d <= config.meter.scan_duration_max) durations.push_back(static_cast<std::uint8_t>(d));
+  }
+  if (durations.empty()) durations.push_back(static_cast<std::uint8_t>(config.meter.scan_duration_max));
+  s.scan_durations = durations;
+  return s;
+}
+
+meter::ReaderConfig reader_config(const Config& config) {
+  meter::ReaderConfig r;
+  r.instant_interval = seconds(config.meter.instant_interval);
+  r.energy_interval = seconds(config.meter.energy_interval);
+  return r;
+}
+
+std::string epc_key(std::uint8_t epc) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", epc);
+  return buf;
+}
+
+// State keys and the EPC that carries each.
+std::optional<std::uint8_t> epc_for_key(const std::string& key) {
+  if (key == "power_w") return 0xE7;
+  if (key == "current_r_a" || key == "current_t_a") return 0xE8;
+  if (key == "energy_import_kwh") return 0xE0;
+  if (key == "energy_export_kwh") return 0xE3;
+  if (key == "energy_import_fixed_kwh" || key == "energy_import_fixed_at") return 0xEA;
+  if (key == "energy_export_fixed_kwh" || key == "energy_export_fixed_at") return 0xEB;
+  return std::nullopt;
+}
+
+json values_to_json(const meter::MeterValues& v) {
+  json j = json::object();
+  if (v.power_w) j["power_w"] = *v.power_w;
+  auto round = [](double x, double step) { return std::round(x / step) * step; };
+  if (v.current_r_a) j["current_r_a"] = round(*v.current_r_a, 0.1);
+  if (v.current_t_a) j["current_t_a"] = round(*v.current_t_a, 0.1);
+  if (v.energy_import_kwh) j["energy_import_kwh"] = *v.energy_import_kwh;
+  if (v.energy_export_kwh) j["energy_export_kwh"] = *v.energy_export_kwh;
+  if (v.energy_import_fixed_kwh) j["energy_import_fixed_kwh"] = *v.energy_import_fixed_kwh;
+  if (v.energy_import_fixed_at) j["energy_import_fixed_at"] = *v.energy_import_fixed_at;
+  if (v.energy_export_fixed_kwh) j["energy_export_fixed_kwh"] = *v.energy_export_fixed_kwh;
+  if (v.energy_export_fixed_at) j["energy_export_fixed_at"] = *v.energy_export_fixed_at;
+  return j;
+}
+
+}  // namespace
+
+Bridge::Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client> mqtt,
+               std::unique_ptr<io::Transport> transport)
+    : config_(std::move(config)),
+      loop_(loop),
+      mqtt_(std::move(mqtt)),
+      transport_(std::move(transport)),
+      session_(session_config(config_)),
+      reader_(reader_config(config_)) {}
+
+Bridge::~Bridge() {
+  if (mqtt_) mqtt_->set_handler(nullptr);
+}
+
+std::string Bridge::topic(const std::string& suffix) const {
+  return config_.mqtt.base_topic + "/" + suffix;
+}
+
+std::string Bridge::meter_topic(const std::string& suffix) const {
+  std::string t = config_.mqtt.base_topic + "/" + config_.meter.name;
+  if (!suffix.empty()) t += "/" + suffix;
+  return t;
+}
+
+void Bridge::start() {
+  log(Level::info, std::string("hems2mqtt ") + kVersion + " starting");
+  mqtt_->set_handler(this);
+  mqtt_->subscribe(meter_topic("get"), 1);
+  mqtt_->subscribe(topic("bridge/request/echonet"), 1);
+  if (!config_.mqtt.discovery_prefix.empty()) {
+    mqtt_->subscribe(config_.mqtt.discovery_prefix + "/status", 1);
+  }
+  mqtt_->start();
+  if (config_.meter.enabled) {
+    log(Level::info, "meter: B-route dongle at " + transport_->description());
+    session_.start(loop_.now());
+  }
+  process();
+}
+
+void Bridge::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  log(Level::info, "shutting down");
+  if (config_.meter.enabled) {
+    session_.stop(loop_.now());
+    handle_session_actions();
+  }
+  publish_availability(false);
+  publish(topic("bridge/state"), R"({"state":"offline"})", true);
+  mqtt_->stop(std::chrono::milliseconds(3000));
+  close_transport();
+  loop_.stop();
+}
+
+// ---- MQTT callbacks: only post into the loop --------------------------------------------------
+
+void Bridge::on_connected() {
+  loop_.post([this] {
+    log(Level::info, "connected to the MQTT broker " + config_.mqtt.server);
+    publish_online_state();
+  });
+}
+
+void Bridge::on_connection_lost(const std::string& cause) {
+  loop_.post([this, cause] {
+    log(Level::warning, "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
+  });
+}
+
+void Bridge::on_message(mqtt::Message msg) {
+  loop_.post([this, msg = std::move(msg)] {
+    handle_message(msg);
+    process();
+  });
+}
+
+// ---- the loop ----------------------------------------------------------------------------------
+
+void Bridge::process() {
+  const TimePoint now = loop_.now();
+  session_.on_timer(now);
+  handle_session_actions();
+  reader_.on_timer(now);
+  handle_reader_actions();
+  for (auto it = pending_gets_.begin(); it != pending_gets_.end();) {
+    if (loop_.now() >= it->deadline) {
+      respond(meter_topic("response"), it->transaction, false, json::object(),
+              "the meter did not answer in time");
+      it = pending_gets_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  arm_timer();
+}
+
+void Bridge::arm_timer() {
+  if (stopping_) return;
+  std::optional<TimePoint> next = session_.next_deadline();
+  if (auto r = reader_.next_deadline(); r && (!next || *r < *next)) next = r;
+  for (const auto& g : pending_gets_) {
+    if (!next || g.deadline < *next) next = g.deadline;
+  }
+  if (timer_) loop_.cancel(*timer_);
+  timer_.reset();
+  if (next) {
+    timer_ = loop_.call_at(*next, [this] {
+      timer_.reset();
+      process();
+    });
+  }
+}
+
+void Bridge::open_transport() {
+  if (transport_->is_open()) close_transport();
+  auto opened = transport_->open();
+  if (!opened) {
+    log(Level::warning, opened.error().message);
+    session_.on_transport_failed(loop_.now(), opened.error().message);
+    return;
+  }
+  watched_fd_ = transport_->poll_fd();
+  loop_.watch_fd(watched_fd_, [this] { on_readable(); });
+  log(Level::info, "opened " + transport_->description());
+  session_.on_transport_opened(loop_.now());
+}
+
+void Bridge::close_transport() {
+  if (watched_fd_ >= 0) {
+    loop_.unwatch_fd(watched_fd_);
+    watched_fd_ = -1;
+  }
+  if (transport_->is_open()) transport_->close();
+}
+
+void Bridge::on_readable() {
+  auto bytes = transport_->read_available();
+  if (!bytes) {
+    close_transport();
+    session_.on_transport_failed(loop_.now(), bytes.error().message);
+  } else if (!bytes->empty()) {
+    session_.on_bytes(*bytes, loop_.now());
+  }
+  handle_session_actions();
+  handle_reader_actions();
+  process();
+}
+
+void Bridge::handle_session_actions() {
+  // Actions can lead to more actions (a write that fails reports back); drain until quiet.
+  for (int guard = 0; guard < 64; ++guard) {
+    auto actions = session_.take_actions();
+    if (actions.empty()) return;
+    for (auto& action : actions) {
+      std::visit(
+          [&](auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, wisun::WriteBytes>) {
+              if (!transport_->is_open()) return;
+              if (auto written = transport_->write_all(a.bytes); !written) {
+                close_transport();
+                session_.on_transport_failed(loop_.now(), written.error().message);
+              }
+            } else if constexpr (std::is_same_v<T, wisun::OpenTransport>) {
+              open_transport();
+            } else if constexpr (std::is_same_v<T, wisun::CloseTransport>) {
+              close_transport();
+            } else if constexpr (std::is_same_v<T, wisun::FrameReceived>) {
+              reader_.on_frame(a.payload, loop_.now());
+            } else if constexpr (std::is_same_v<T, wisun::StateChanged>) {
+              const bool up = a.state == wisun::LinkState::joined ||
+                              a.state == wisun::LinkState::reauthenticating;
+              if (up && !link_up_) {
+                link_up_ = true;
+                reader_.on_link_up(loop_.now());
+              } else if (!up && link_up_) {
+                link_up_ = false;
+                reader_.on_link_down(loop_.now());
+              }
+              if (a.state == wisun::LinkState::closed || a.state == wisun::LinkState::scanning ||
+                  a.state == wisun::LinkState::waiting) {
+                publish_availability(false);
+              }
+              publish_info();
+            } else if constexpr (std::is_same_v<T, wisun::SavePan>) {
+              save_pan(a.pan);
+            } else if constexpr (std::is_same_v<T, wisun::ForgetPan>) {
+              forget_pan();
+            } else if constexpr (std::is_same_v<T, wisun::LinkEvent>) {
+              publish_event(a.type, a.detail);
+            } else if constexpr (std::is_same_v<T, wisun::LogMessage>) {
+              log(to_level(a.level), a.text);
+            }
+          },
+          action);
+    }
+  }
+}
+
+void Bridge::handle_reader_actions() {
+  for (int guard = 0; guard < 64; ++guard) {
+    auto actions = reader_.take_actions();
+    if (actions.empty()) return;
+    for (auto& action : actions) {
+      std::visit(
+          [&](auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, meter::SendFrame>) {
+              session_.send_frame(std::move(a.frame), loop_.now());
+            } else if constexpr (std::is_same_v<T, meter::ValuesUpdated>) {
+              values_.merge(a.values);
+              last_seen_ = local_iso8601_now();
+              publish_state();
+              if (!pending_gets_.empty()) {
+                json data = values_to_json(values_);
+                for (auto& g : pending_gets_) respond(meter_topic("response"), g.transaction, true, data, "");
+                pending_gets_.clear();
+              }
+            } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
+              publish_info();
+            } else if constexpr (std::is_same_v<T, meter::MeterUnresponsive>) {
+              publish_availability(false);
+              session_.report_meter_unresponsive(loop_.now());
+            } else if constexpr (std::is_same_v<T, meter::MeterAlive>) {
+              publish_availability(true);
+              session_.report_meter_alive(loop_.now());
+            } else if constexpr (std::is_same_v<T, meter::RawReply>) {
+              for (auto it = pending_raw_.begin(); it != pending_raw_.end(); ++it) {
+                if (it->id != a.request_id) continue;
+                if (a.frame) {
+                  json props = json::object();
+                  for (const auto& p : a.frame->properties) props[epc_key(p.epc)] = to_hex(p.edt);
+                  json data = {{"esv", epc_key(a.frame->esv)}, {"properties", props}};
+                  respond(topic("bridge/response/echonet"), it->transaction,
+                          !echonet::is_failure_esv(a.frame->esv), data,
+                          echonet::is_failure_esv(a.frame->esv) ? "the device answered " +
+                                                                      echonet::esv_name(a.frame->esv)
+                                                                : "");
+                } else {
+                  respond(topic("bridge/response/echonet"), it->transaction, false, json::object(),
+                          "timeout");
+                }
+                pending_raw_.erase(it);
+                break;
+              }
+            } else if constexpr (std::is_same_v<T, meter::ReaderLog>) {
+              log(static_cast<Level>(a.level), "meter: " + a.text);
+            }
+          },
+          action);
+    }
+    handle_session_actions();
+  }
+}
+
+// ---- MQTT requests -----------------------------------------------------------------------------
+
+void Bridge::handle_message(const mqtt::Message& msg) {
+  if (!config_.mqtt.discovery_prefix.empty() &&
+      msg.topic == config_.mqtt.discovery_prefix + "/status") {
+    if (msg.payload == "online") {
+      log(Level::info, "Home Assistant came online; publishing discovery and states again");
+      publish_online_state();
+    }
+    return;
+  }
+  if (msg.payload.size() > kMaxRequestBytes) {
+    log(Level::warning, "dropped an oversized request on " + msg.topic + " (" +
+                            std::to_string(msg.payload.size()) + " bytes)");
+    respond(msg.topic == meter_topic("get") ? meter_topic("response")
+                                            : topic("bridge/response/echonet"),
+            nullptr, false, json::object(), "request too large");
+    return;
+  }
+  if (msg.topic == meter_topic("get")) {
+    handle_get(msg.payload);
+  } else if (msg.topic == topic("bridge/request/echonet")) {
+    handle_raw_request(msg.payload);
+  }
+}
+
+void Bridge::handle_get(const std::string& payload) {
+  json request = json::parse(payload.empty() ? "{}" : payload, nullptr, false);
+  if (request.is_discarded() || !request.is_object()) {
+    log(Level::warning, "get request is not a JSON object");
+    respond(meter_topic("response"), nullptr, false, json::object(),
+            "request must be a JSON object");
+    return;
+  }
+  json transaction = request.contains("transaction") ? request["transaction"] : json();
+  std::vector<std::uint8_t> epcs;
+  for (auto& [key, value] : request.items()) {
+    if (key == "transaction") continue;
+    auto epc = epc_for_key(key);
+    if (!epc) {
+      log(Level::warning, "get request names an unknown value: " + key);
+      respond(meter_topic("response"), transaction, false, json::object(),
+              "unknown value: " + key);
+      return;
+    }
+    if (std::find(epcs.begin(), epcs.end(), *epc) == epcs.end()) epcs.push_back(*epc);
+  }
+  if (!link_up_) {
+    respond(meter_topic("response"), transaction, false, json::object(),
+            "the meter is not connected");
+    return;
+  }
+  if (epcs.empty()) {
+    reader_.request_all(loop_.now());
+  } else {
+    reader_.request_epcs(epcs, loop_.now());
+  }
+  if (!transaction.is_null()) {
+    pending_gets_.push_back(PendingGet{transaction, loop_.now() + seconds(60)});
+  }
+}
+
+void Bridge::handle_raw_request(const std::string& payload) {
+  const std::string reply_topic = topic("bridge/response/echonet");
+  json request = json::parse(payload, nullptr, false);
+  if (request.is_discarded() || !request.is_object()) {
+    log(Level::warning, "raw ECHONET request is not a JSON object");
+    respond(reply_topic, nullptr, false, json::object(), "request must be a JSON object");
+    return;
+  }
+  json transaction = request.contains("transaction") ? request["transaction"] : json();
+  auto reject = [&](const std::string& why) {
+    log(Level::warning, "raw ECHONET request rejected: " + why);
+    respond(reply_topic, transaction, false, json::object(), why);
+  };
+  for (auto& [key, value] : request.items()) {
+    if (key != "transaction" && key != "device" && key != "address" && key != "eoj" &&
+        key != "esv" && key != "properties") {
+      return reject("unknown key: " + key);
+    }
+  }
+  if (!request.contains("device") || !request["device"].is_string()) {
+    return reject("\"device\" must name a device");
+  }
+  if (request["device"].get<std::string>() != config_.meter.name) {
+    return reject("unknown device: " + request["device"].get<std::string>());
+  }
+  if (!request.contains("eoj") || !request["eoj"].is_string()) {
+    return reject("\"eoj\" must be a string like \"0x028801\"");
+  }
+  const std::string eoj_text = request["eoj"].get<std::string>();
+  auto eoj_bytes = from_hex(eoj_text.starts_with("0x") ? eoj_text.substr(2) : eoj_text);
+  if (!eoj_bytes || eoj_bytes->size() != 3) return reject("\"eoj\" must be 3 bytes of hex");
+  static const std::map<std::string, std::uint8_t> kEsv = {
+      {"get", echonet::esv::get}, {"setc", echonet::esv::set_c}, {"seti", echonet::esv::set_i}};
+  if (!request.contains("esv") || !request["esv"].is_string() ||
+      !kEsv.contains(request["esv"].get<std::string>())) {
+    return reject("\"esv\" must be get, setc or seti");
+  }
+  if (!request.contains("properties") || !request["properties"].is_object() ||
+      request["properties"].empty() || request["properties"].size() > 32) {
+    return reject("\"properties\" must be an object of 1 to 32 EPCs");
+  }
+  echonet::Frame frame;
+  frame.seoj = echonet::kController;
+  frame.deoj = echonet::Eoj{(*eoj_bytes)[0], (*eoj_bytes)[1], (*eoj_bytes)[2]};
+  frame.esv = kEsv.at(request["esv"].get<std::string>());
+  for (auto& [key, value] : request["properties"].items()) {
+    auto epc = from_hex(key.starts_with("0x") ? key.substr(2) : key);
+    if (!epc || epc->size() != 1) return reject("property " + key + " is not an EPC like 0x80");
+    if (!value.is_string()) return reject("property " + key + " must have a hex string value");
+    auto edt = from_hex(value.get<std::string>());
+    if (!edt || edt->size() > 255) return reject("property " + key + " value is not hex");
+    if (frame.esv == echonet::esv::get) edt->clear();
+    frame.properties.push_back(echonet::Property{(*epc)[0], *edt});
+  }
+  if (frame.esv == echonet::esv::set_i) {
+    // SetI gets no answer when it works.
+    reader_.submit_raw("seti", frame, loop_.now());
+    respond(reply_topic, transaction, true, json::object(), "");
+    return;
+  }
+  const std::string id = "raw-" + std::to_string(++raw_counter_);
+  pending_raw_.push_back(PendingRaw{id, transaction});
+  reader_.submit_raw(id, std::move(frame), loop_.now());
+}
+
+void Bridge::respond(const std::string& reply_topic, const nlohmann::json& transaction, bool ok,
+                     const nlohmann::json& data, const std::string& error) {
+  json envelope = {{"status", ok ? "ok" : "error"}, {"data", data}};
+  if (!transaction.is_null()) envelope["transaction"] = transaction;
+  if (!ok) envelope["error"] = error;
+  publish(reply_topic, envelope.dump(), false);
+}
+
+// ---- publishing --------------------------------------------------------------------------------
+
+void Bridge::publish(const std::string& t, const std::string& payload, bool retain, int qos) {
+  mqtt_->publish(mqtt::Message{t, payload, qos, retain && config_.mqtt.retain});
+}
+
+void Bridge::publish_online_state() {
+  publish(topic("bridge/state"), R"({"state":"online"})", true);
+  publish_info();
+  if (!values_.empty()) publish_state();
+  publish_availability(meter_online_);
+}
+
+void Bridge::publish_state() {
+  json j = values_to_json(values_);
+  if (!last_seen_.empty()) j["last_seen"] = last_seen_;
+  publish(meter_topic(), j.dump(), true);
+}
+
+void Bridge::publish_availability(bool online) {
+  if (!config_.meter.enabled) return;
+  const bool changed = online != meter_online_;
+  meter_online_ = online;
+  if (changed) log(Level::info, std::string("meter is ") + (online ? "online" : "offline"));
+  publish(meter_topic("availability"), online ? R"({"state":"online"})" : R"({"state":"offline"})",
+          true);
+}
+
+void Bridge::publish_info() {
+  const auto& link = session_.status();
+  json info = {{"version", kVersion}};
+  json meter = {{"name", config_.meter.name},
+                {"device", config_.meter.device},
+                {"state", std::string(wisun::to_string(link.state))}};
+  if (link.dialect) meter["dialect"] = std::string(wisun::to_string(*link.dialect));
+  if (!link.firmware.empty()) meter["firmware"] = link.firmware;
+  if (link.pan) {
+    char channel[8], pan_id[8];
+    std::snprintf(channel, sizeof channel, "0x%02X", link.pan->channel);
+    std::snprintf(pan_id, sizeof pan_id, "%04X", link.pan->pan_id);
+    meter["channel"] = channel;
+    meter["pan_id"] = pan_id;
+  }
+  if (link.rssi_dbm) meter["rssi_dbm"] = std::round(*link.rssi_dbm);
+  if (!link.last_error.empty()) meter["last_error"] = link.last_error;
+  const auto& id = reader_.identity();
+  if (id.manufacturer_code) {
+    char code[12];
+    std::snprintf(code, sizeof code, "0x%06X", *id.manufacturer_code);
+    meter["manufacturer"] = code;
+  }
+  if (!id.serial_number.empty()) meter["serial_number"] = id.serial_number;
+  if (!id.release.empty()) meter["release"] = id.release;
+  info["meter"] = meter;
+  info["config"] = {{"base_topic", config_.mqtt.base_topic},
+                    {"discovery_prefix", config_.mqtt.discovery_prefix},
+                    {"instant_interval", config_.meter.instant_interval},
+                    {"energy_interval", config_.meter.energy_interval},
+                    {"lan_enabled", config_.lan.enabled}};
+  publish(topic("bridge/info"), info.dump(), true);
+}
+
+void Bridge::publish_event(const std::string& type, const std::string& detail) {
+  json event = {{"type", type}, {"device", config_.meter.name}};
+  if (!detail.empty()) event["detail"] = detail;
+  publish(topic("bridge/event"), event.dump(), false);
+}
+
+// ---- PAN cache ---------------------------------------------------------------------------------
+
+void Bridge::save_pan(const wisun::PanInfo& pan) {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.meter.state_dir, ec);
+  const auto path = pan_cache_path(config_);
+  const auto temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << wisun::serialize_pan(pan);
+    if (!out) {
+      log(Level::warning, "could not write the PAN cache " + path.string() +
+                              "; the next start will scan again");
+      return;
+    }
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    log(Level::warning, "could not write the PAN cache " + path.string() + ": " + ec.message());
+    return;
+  }
+  log(Level::debug, "saved the PAN cache " + path.string());
+}
+
+void Bridge::forget_pan() {
+  std::error_code ec;
+  if (std::filesystem::remove(pan_cache_path(config_), ec)) {
+    log(Level::info, "forgot the cached PAN; the meter will be scanned for");
+  }
+}
+
+}  // namespace hems::app

@@ -1,0 +1,114 @@
+// hems2mqtt: the command line, then one event loop running the bridge.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "hems/app/bridge.hpp"
+#include "hems/app/cli.hpp"
+#include "hems/app/config.hpp"
+#include "hems/app/log.hpp"
+#include "hems/io/serial_ports.hpp"
+#include "hems/io/signals.hpp"
+#include "hems/io/transport.hpp"
+#include "hems/mqtt/client.hpp"
+#include "hems/version.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace hems;
+
+int list_ports() {
+  auto ports = io::list_serial_ports();
+  if (ports.empty()) {
+    std::cout << "No serial ports found. A USB Wi-SUN dongle shows up as /dev/ttyUSB* or "
+                 "/dev/ttyACM*; check `dmesg` after plugging it in.\n";
+    return 0;
+  }
+  for (const auto& port : ports) {
+    std::cout << port.path;
+    if (!port.stable_path.empty()) std::cout << "  (" << port.stable_path << ")";
+    if (port.usb_vid >= 0) {
+      char ids[16];
+      std::snprintf(ids, sizeof ids, "%04x:%04x", port.usb_vid, port.usb_pid);
+      std::cout << "  usb " << ids;
+    }
+    if (!port.description.empty()) std::cout << "  " << port.description;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+mqtt::ClientOptions mqtt_options(const app::Config& config) {
+  mqtt::ClientOptions o;
+  o.server_uri = config.mqtt.server;
+  o.client_id = config.mqtt.client_id;
+  o.username = config.mqtt.username;
+  o.password = config.mqtt.password;
+  o.ca_file = config.mqtt.ca_file;
+  o.cert_file = config.mqtt.cert_file;
+  o.key_file = config.mqtt.key_file;
+  o.keepalive_s = config.mqtt.keepalive;
+  o.will = mqtt::Message{config.mqtt.base_topic + "/bridge/state", R"({"state":"offline"})", 1,
+                         true};
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto env = app::environment_from(environ);
+  auto cli = app::parse_command_line(argc, argv, env);
+  if (!cli) {
+    std::cerr << "hems2mqtt: " << cli.error() << "\n\n" << app::usage_text();
+    return 2;
+  }
+  if (cli->help) {
+    std::cout << app::usage_text();
+    return 0;
+  }
+  if (cli->version) {
+    std::cout << "hems2mqtt " << kVersion << "\n";
+    return 0;
+  }
+  if (cli->list_ports) return list_ports();
+
+  auto config = app::load_config(cli->config_path, env);
+  if (!config) {
+    for (const auto& problem : config.error()) std::cerr << problem.to_string() << "\n";
+    return 2;
+  }
+  if (cli->check_config) {
+    for (const auto& warning : config->warnings) std::cerr << warning.to_string() << "\n";
+    std::cout << cli->config_path << ": configuration is valid\n";
+    return 0;
+  }
+  if (cli->print_config) {
+    std::cout << app::render_config(*config);
+    return 0;
+  }
+
+  auto level = app::level_from_string(cli->log_level.value_or(config->log.level));
+  app::set_log_level(level.value_or(app::Level::info));
+  for (const auto& warning : config->warnings) app::log(app::Level::warning, warning.to_string());
+
+  try {
+    io::EventLoop loop;
+    auto client = mqtt::make_paho_client(mqtt_options(*config));
+    auto transport = io::make_transport(config->meter.device);
+    app::Bridge bridge(*config, loop, std::move(client), std::move(transport));
+    io::on_termination_signals(loop, [&](int signo) {
+      app::log(app::Level::info, signo == SIGINT ? "interrupted" : "terminated");
+      bridge.shutdown();
+    });
+    bridge.start();
+    loop.run();
+  } catch (const std::exception& e) {
+    app::log(app::Level::error, std::string("fatal: ") + e.what());
+    return 1;
+  }
+  return 0;
+}
