@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+
+#include "hems/common/time.hpp"
+
+namespace hems::io {
+
+// Reconnect delays: initial, initial*factor, ... capped at max. Pure: no clock, and jitter
+// (when enabled) comes from a caller-supplied seed, so a sequence is reproducible.
+class Backoff {
+ public:
+  Backoff(Duration initial, Duration max, double factor = 2.0);
+
+  // Each delay is shortened by a random share of up to `fraction` (0..1) of itself, so many
+  // daemons restarted together do not retry in lockstep. The cap is never exceeded.
+  void enable_jitter(double fraction, std::uint64_t seed);
+
+  Duration next();
+  void reset();  // after a success: the next delay is `initial` again
+  int attempts() const { return attempts_; }
+
+ private:
+  double next_unit_random();  // uniform in [0, 1)
+
+  Duration initial_;
+  Duration max_;
+  double factor_;
+  double current_ms_;
+  int attempts_ = 0;
+  double jitter_ = 0.0;
+  std::uint64_t rng_state_ = 0;
+};
+
+}  // namespace hems::io

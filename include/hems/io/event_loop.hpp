@@ -1,0 +1,64 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "hems/common/time.hpp"
+
+namespace hems::io {
+
+// A poll(2) loop. One thread runs it and owns all state; other threads only post() and stop().
+// Callbacks run on the loop thread and may watch, unwatch, schedule and cancel freely.
+class EventLoop {
+ public:
+  using TimerId = std::uint64_t;
+
+  EventLoop();  // throws std::system_error when the wake-up eventfd cannot be made
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Calls on_readable while fd has input, hang-up or error (the callback must drain or unwatch
+  // it, or it is called again at once). Watching an fd again replaces its callback.
+  void watch_fd(int fd, std::function<void()> on_readable);
+  void unwatch_fd(int fd);
+
+  // Timers due at the same time run in the order they were scheduled.
+  TimerId call_at(TimePoint when, std::function<void()> fn);
+  TimerId call_after(Duration d, std::function<void()> fn);
+  void cancel(TimerId id);  // unknown or already-run ids are ignored
+
+  void post(std::function<void()> fn);  // thread-safe; wakes the loop
+  void run();                           // until stop(); a stop() before run() ends the next run
+  void stop();                          // thread-safe
+  // One round: waits at most max_wait for something to do, then does it. For tests and for
+  // callers that drive the loop themselves.
+  void run_once(Duration max_wait);
+  TimePoint now() const { return Clock::now(); }
+
+ private:
+  void wake();
+  void drain_wakeups();
+  void run_posted();
+  void run_due_timers();
+  int poll_timeout_ms(Duration max_wait) const;
+
+  int wake_fd_ = -1;
+  std::atomic<bool> stop_requested_{false};
+
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+
+  std::map<int, std::function<void()>> watched_;
+  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
+  std::unordered_map<TimerId, TimePoint> timer_due_;
+  TimerId next_timer_id_ = 1;
+};
+
+}  // namespace hems::io
