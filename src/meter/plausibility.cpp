@@ -9,7 +9,8 @@ namespace {
 
 std::uint64_t modulus(std::uint8_t digits) {
   std::uint64_t m = 1;
-  for (std::uint8_t i = 0; i < digits; ++i) m *= 10;
+  for (std::uint8_t i = 0; i < digits; ++i)
+    m *= 10;
   return m;
 }
 
@@ -17,7 +18,8 @@ std::uint64_t modulus(std::uint8_t digits) {
 
 Plausibility::Verdict Plausibility::check_power(std::int32_t watts) const {
   if (std::abs(static_cast<double>(watts)) > kMaxPowerW) {
-    return {false, "instantaneous power " + std::to_string(watts) + " W is beyond any plausible value"};
+    return {false,
+            "instantaneous power " + std::to_string(watts) + " W is beyond any plausible value"};
   }
   return {};
 }
@@ -34,11 +36,11 @@ Plausibility::Verdict Plausibility::check_current(double amperes) const {
 bool Plausibility::plausible_step(const Sample& from, std::uint32_t raw, TimePoint at,
                                   std::uint8_t digits, double kwh_per_count) {
   const std::uint64_t m = modulus(digits);
-  if (raw >= m || from.raw >= m) return false;
+  if (raw >= m || from.raw >= m)
+    return false;
   // Steps forward on a counter that wraps at 10^digits.
   const std::uint64_t step = (raw + m - from.raw) % m;
-  const double hours =
-      std::max(0.0, std::chrono::duration<double>(at - from.at).count()) / 3600.0;
+  const double hours = std::max(0.0, std::chrono::duration<double>(at - from.at).count()) / 3600.0;
   const double max_kwh = kMaxPowerW / 1000.0 * hours;
   // Always allow two counts of slack: the counter's resolution can be coarse.
   const double max_counts = std::max(2.0, max_kwh / kwh_per_count + 2.0);
@@ -50,7 +52,8 @@ Plausibility::Verdict Plausibility::check_counter(Counter which, std::uint32_t r
                                                   TimePoint now) {
   CounterState& state = which == Counter::import_energy ? import_ : export_;
   const char* name = which == Counter::import_energy ? "import" : "export";
-  if (digits == 0 || kwh_per_count <= 0.0) return {false, "meter unit or digits not known yet"};
+  if (digits == 0 || kwh_per_count <= 0.0)
+    return {false, "meter unit or digits not known yet"};
   if (raw >= modulus(digits)) {
     return {false, std::string(name) + " counter " + std::to_string(raw) + " exceeds " +
                        std::to_string(static_cast<int>(digits)) + " digits"};
@@ -72,8 +75,9 @@ Plausibility::Verdict Plausibility::check_counter(Counter which, std::uint32_t r
     state.accepted = state.candidate;
     state.candidate.reset();
     state.candidate_streak = 0;
-    return {true, std::string(name) + " counter moved to a new level and stayed there (meter "
-                                      "replaced or reset?); accepting it"};
+    return {true, std::string(name) +
+                      " counter moved to a new level and stayed there (meter "
+                      "replaced or reset?); accepting it"};
   }
   return {false, std::string(name) + " counter went from " + std::to_string(state.accepted->raw) +
                      " to " + std::to_string(raw) + ", which no real consumption explains"};

@@ -31,7 +31,9 @@ std::string epc_hex(std::uint8_t epc) {
   return buf;
 }
 
-bool is_meter(const echonet::Eoj& eoj) { return eoj.group == 0x02 && eoj.cls == 0x88; }
+bool is_meter(const echonet::Eoj& eoj) {
+  return eoj.group == 0x02 && eoj.cls == 0x88;
+}
 
 }  // namespace
 
@@ -41,9 +43,12 @@ void Reader::on_link_up(TimePoint now) {
   link_up_ = true;
   misses_ = 0;
   earliest_send_ = now;
-  if (!instant_due_) instant_due_ = now;
-  if (!energy_due_) energy_due_ = now;
-  if (!fixed_due_) fixed_due_ = now;
+  if (!instant_due_)
+    instant_due_ = now;
+  if (!energy_due_)
+    energy_due_ = now;
+  if (!fixed_due_)
+    fixed_due_ = now;
   // Identity is read after every join: a replaced meter brings a new unit and digits.
   identity_read_ = false;
   schedule(now);
@@ -74,10 +79,13 @@ void Reader::request_all(TimePoint now) {
 void Reader::request_epcs(std::vector<std::uint8_t> epcs, TimePoint now) {
   std::vector<std::uint8_t> wanted;
   for (std::uint8_t epc : epcs) {
-    if (identity_.supports(epc)) wanted.push_back(epc);
+    if (identity_.supports(epc))
+      wanted.push_back(epc);
   }
-  if (wanted.empty()) return;
-  queue_.push_back(Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter, wanted), {}});
+  if (wanted.empty())
+    return;
+  queue_.push_back(
+      Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter, wanted), {}});
   schedule(now);
 }
 
@@ -93,24 +101,26 @@ void Reader::submit_raw(std::string request_id, echonet::Frame frame, TimePoint 
 std::vector<std::uint8_t> Reader::supported(std::initializer_list<std::uint8_t> epcs) const {
   std::vector<std::uint8_t> out;
   for (std::uint8_t epc : epcs) {
-    if (identity_.supports(epc)) out.push_back(epc);
+    if (identity_.supports(epc))
+      out.push_back(epc);
   }
   return out;
 }
 
 void Reader::schedule(TimePoint now) {
-  if (!link_up_ || in_flight_) return;
-  if (earliest_send_ && now < *earliest_send_) return;
+  if (!link_up_ || in_flight_)
+    return;
+  if (earliest_send_ && now < *earliest_send_)
+    return;
   if (!identity_read_) {
     // Everything the decoders depend on, in one frame. D3 may come back as SNA (then 1).
     static constexpr std::uint8_t kIdentity[] = {kManufacturer, kSerial, kRelease, kGetMap,
-                                                 kCoefficient, kDigits, kUnit};
+                                                 kCoefficient,  kDigits, kUnit};
     if (queue_.empty() || !queue_.front().raw_id.empty() ||
         queue_.front().frame.properties.size() != std::size(kIdentity)) {
-      queue_.insert(queue_.begin(),
-                    Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter,
-                                             kIdentity),
-                           {}});
+      queue_.insert(
+          queue_.begin(),
+          Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter, kIdentity), {}});
     }
     send_next(now);
     return;
@@ -121,15 +131,18 @@ void Reader::schedule(TimePoint now) {
     const bool energy = energy_due_ && now >= *energy_due_;
     const bool fixed = fixed_due_ && now >= *fixed_due_;
     if (instant) {
-      for (auto epc : supported({kPower, kCurrents})) epcs.push_back(epc);
+      for (auto epc : supported({kPower, kCurrents}))
+        epcs.push_back(epc);
       instant_due_ = now + config_.instant_interval;
     }
     if (energy) {
-      for (auto epc : supported({kImport, kExport})) epcs.push_back(epc);
+      for (auto epc : supported({kImport, kExport}))
+        epcs.push_back(epc);
       energy_due_ = now + config_.energy_interval;
     }
     if (fixed) {
-      for (auto epc : supported({kFixedImport, kFixedExport})) epcs.push_back(epc);
+      for (auto epc : supported({kFixedImport, kFixedExport}))
+        epcs.push_back(epc);
       fixed_due_ = now + config_.fixed_interval;
     }
     if (!epcs.empty()) {
@@ -137,7 +150,8 @@ void Reader::schedule(TimePoint now) {
           Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter, epcs), {}});
     }
   }
-  if (!queue_.empty()) send_next(now);
+  if (!queue_.empty())
+    send_next(now);
 }
 
 void Reader::send_next(TimePoint now) {
@@ -161,8 +175,7 @@ void Reader::on_timer(TimePoint now) {
       transmit(now);
       return;
     }
-    log(1, "the meter did not answer a request after " + std::to_string(config_.tries) +
-               " tries");
+    log(1, "the meter did not answer a request after " + std::to_string(config_.tries) + " tries");
     if (!in_flight_->raw_id.empty()) {
       actions_.emplace_back(RawReply{in_flight_->raw_id, std::nullopt});
     }
@@ -224,14 +237,16 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
     if (echonet::is_failure_esv(reply.esv)) {
       std::string missing;
       for (const auto& p : reply.properties) {
-        if (p.edt.empty()) missing += (missing.empty() ? "" : " ") + epc_hex(p.epc);
+        if (p.edt.empty())
+          missing += (missing.empty() ? "" : " ") + epc_hex(p.epc);
       }
       log(3, "the meter does not have " + missing + "; using the rest of its answer");
     }
     const bool identity_request =
         std::any_of(request.frame.properties.begin(), request.frame.properties.end(),
                     [](const echonet::Property& p) { return p.epc == kUnit; });
-    if (identity_request) apply_identity(reply);
+    if (identity_request)
+      apply_identity(reply);
     apply_properties(reply, true, now);
   }
   schedule(now);
@@ -241,19 +256,24 @@ void Reader::apply_identity(const echonet::Frame& frame) {
   MeterIdentity id = identity_;
   id.coefficient = 1;
   for (const auto& p : frame.properties) {
-    if (p.edt.empty()) continue;  // not supported (SNA)
+    if (p.edt.empty())
+      continue;  // not supported (SNA)
     switch (p.epc) {
       case kManufacturer:
-        if (auto v = sm::decode_manufacturer_code(p.edt)) id.manufacturer_code = *v;
+        if (auto v = sm::decode_manufacturer_code(p.edt))
+          id.manufacturer_code = *v;
         break;
       case kSerial:
-        if (auto v = sm::decode_serial_number(p.edt)) id.serial_number = *v;
+        if (auto v = sm::decode_serial_number(p.edt))
+          id.serial_number = *v;
         break;
       case kRelease:
-        if (auto v = sm::decode_standard_version(p.edt)) id.release = std::string(1, v->release);
+        if (auto v = sm::decode_standard_version(p.edt))
+          id.release = std::string(1, v->release);
         break;
       case kGetMap:
-        if (auto v = echonet::decode_property_map(p.edt)) id.get_map = *v;
+        if (auto v = echonet::decode_property_map(p.edt))
+          id.get_map = *v;
         break;
       case kCoefficient:
         if (auto v = sm::decode_coefficient(p.edt)) {
@@ -281,8 +301,9 @@ void Reader::apply_identity(const echonet::Frame& frame) {
     }
   }
   if (!id.complete()) {
-    log(1, "the meter did not give its energy unit and digits; energy values are held back "
-           "until it does");
+    log(1,
+        "the meter did not give its energy unit and digits; energy values are held back "
+        "until it does");
     identity_ = id;
     return;  // identity_read_ stays false: asked again before the next poll
   }
@@ -305,14 +326,16 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
   MeterValues update;
   const double kwh_per_count = identity_.unit_kwh * identity_.coefficient;
   for (const auto& p : frame.properties) {
-    if (p.edt.empty()) continue;
+    if (p.edt.empty())
+      continue;
     switch (p.epc) {
       case kPower: {
         auto v = sm::decode_instant_power(p.edt);
         if (!v) {
           log(1, "dropped instantaneous power: " + v.error().message);
         } else if (!v->ok()) {
-          log(3, "instantaneous power not available (" + std::string(sm::to_string(v->status)) + ")");
+          log(3,
+              "instantaneous power not available (" + std::string(sm::to_string(v->status)) + ")");
         } else if (auto verdict = plausibility_.check_power(v->value); !verdict.accept) {
           log(1, "dropped instantaneous power: " + verdict.reason);
         } else {
@@ -357,7 +380,8 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
           log(3, "cumulative energy not available");
           break;
         }
-        if (!identity_read_) break;  // no unit yet: never publish a guess
+        if (!identity_read_)
+          break;  // no unit yet: never publish a guess
         auto verdict = plausibility_.check_counter(
             import ? Plausibility::Counter::import_energy : Plausibility::Counter::export_energy,
             v->value, identity_.digits, kwh_per_count, now);
@@ -365,7 +389,8 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
           log(1, "dropped cumulative energy: " + verdict.reason);
           break;
         }
-        if (!verdict.reason.empty()) log(1, verdict.reason);
+        if (!verdict.reason.empty())
+          log(1, verdict.reason);
         const double kwh = sm::to_kwh(v->value, identity_.coefficient, identity_.unit_kwh);
         (import ? update.energy_import_kwh : update.energy_export_kwh) = kwh;
         break;
@@ -378,10 +403,12 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
           log(1, "dropped fixed-time energy: " + v.error().message);
           break;
         }
-        if (!v->raw.ok() || !identity_read_) break;
+        if (!v->raw.ok() || !identity_read_)
+          break;
         if (identity_.digits < 10 && v->raw.value >= [&] {
               std::uint64_t m = 1;
-              for (int i = 0; i < identity_.digits; ++i) m *= 10;
+              for (int i = 0; i < identity_.digits; ++i)
+                m *= 10;
               return m;
             }()) {
           log(1, "dropped fixed-time energy beyond the meter's digits");
@@ -408,11 +435,14 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
 }
 
 std::optional<TimePoint> Reader::next_deadline() const {
-  if (!link_up_) return std::nullopt;
-  if (in_flight_) return in_flight_->deadline;
+  if (!link_up_)
+    return std::nullopt;
+  if (in_flight_)
+    return in_flight_->deadline;
   std::optional<TimePoint> next;
   auto consider = [&](const std::optional<TimePoint>& t) {
-    if (t && (!next || *t < *next)) next = t;
+    if (t && (!next || *t < *next))
+      next = t;
   };
   if (!queue_.empty() || !identity_read_) {
     next = earliest_send_;
@@ -420,12 +450,15 @@ std::optional<TimePoint> Reader::next_deadline() const {
     consider(instant_due_);
     consider(energy_due_);
     consider(fixed_due_);
-    if (next && earliest_send_ && *next < *earliest_send_) next = earliest_send_;
+    if (next && earliest_send_ && *next < *earliest_send_)
+      next = earliest_send_;
   }
   return next;
 }
 
-std::vector<ReaderAction> Reader::take_actions() { return std::exchange(actions_, {}); }
+std::vector<ReaderAction> Reader::take_actions() {
+  return std::exchange(actions_, {});
+}
 
 void Reader::log(int level, std::string text) {
   actions_.emplace_back(ReaderLog{level, std::move(text)});

@@ -6,7 +6,8 @@ namespace hems::meter {
 
 void MeterValues::merge(const MeterValues& update) {
   auto take = [](auto& field, const auto& incoming) {
-    if (incoming) field = incoming;
+    if (incoming)
+      field = incoming;
   };
   take(power_w, update.power_w);
   take(current_r_a, update.current_r_a);

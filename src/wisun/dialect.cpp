@@ -9,14 +9,18 @@ std::string_view to_string(Dialect dialect) {
 }
 
 std::optional<Dialect> dialect_from_config(std::string_view name) {
-  if (name == "bp35a1") return Dialect::single_hop;
-  if (name == "bp35c0") return Dialect::dual_stack;
+  if (name == "bp35a1")
+    return Dialect::single_hop;
+  if (name == "bp35c0")
+    return Dialect::dual_stack;
   return std::nullopt;
 }
 
 std::optional<Dialect> dialect_from_info(const InfoRecord& info) {
-  if (info.fifth.size() == 4) return Dialect::single_hop;  // ADDR16, "FFFE" when not joined
-  if (info.fifth == "0" || info.fifth == "1") return Dialect::dual_stack;
+  if (info.fifth.size() == 4)
+    return Dialect::single_hop;  // ADDR16, "FFFE" when not joined
+  if (info.fifth == "0" || info.fifth == "1")
+    return Dialect::dual_stack;
   return std::nullopt;
 }
 
@@ -37,7 +41,8 @@ std::string sendto_header(Dialect dialect, std::string_view ipv6, std::size_t pa
   std::string line = "SKSENDTO 1 ";
   line.append(ipv6);
   line += " 0E1A 1 ";
-  if (dialect == Dialect::dual_stack) line += "0 ";
+  if (dialect == Dialect::dual_stack)
+    line += "0 ";
   line += len;
   line += ' ';
   return line;
@@ -56,6 +61,8 @@ std::chrono::milliseconds scan_time(std::uint8_t duration) {
   return std::chrono::milliseconds(per_channel_tenths * 28 / 10);
 }
 
-double lqi_to_rssi(std::uint8_t lqi) { return 0.275 * lqi - 104.27; }
+double lqi_to_rssi(std::uint8_t lqi) {
+  return 0.275 * lqi - 104.27;
+}
 
 }  // namespace hems::wisun

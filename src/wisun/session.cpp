@@ -27,7 +27,8 @@ std::string fail_text(const FailRecord& fail) {
 // Command lines that carry a secret are logged without it.
 std::string redact_command(std::string_view line) {
   for (std::string_view secret_command : {"SKSETPWD", "SKSETRBID"}) {
-    if (line.starts_with(secret_command)) return std::string(secret_command) + " <redacted>";
+    if (line.starts_with(secret_command))
+      return std::string(secret_command) + " <redacted>";
   }
   return std::string(line);
 }
@@ -60,7 +61,8 @@ Session::Session(SessionConfig config) : config_(std::move(config)) {
     dialect_fixed_ = true;
     parser_.set_dual_stack(*config_.dialect == Dialect::dual_stack);
   }
-  if (config_.scan_durations.empty()) config_.scan_durations = {6};
+  if (config_.scan_durations.empty())
+    config_.scan_durations = {6};
   if (config_.cached_pan) {
     target_ = config_.cached_pan;
     target_from_cache_ = true;
@@ -75,7 +77,8 @@ void Session::start(TimePoint now) {
 
 void Session::on_transport_opened(TimePoint now) {
   parser_.reset();
-  if (!first_open_) actions_.emplace_back(LinkEvent{"dongle_found", "serial link reopened"});
+  if (!first_open_)
+    actions_.emplace_back(LinkEvent{"dongle_found", "serial link reopened"});
   first_open_ = false;
   begin_init(now);
 }
@@ -91,7 +94,8 @@ void Session::on_transport_failed(TimePoint now, const std::string& reason) {
   // Reopen after a pause that grows while the device stays away.
   ++ladder_rounds_;
   Duration pause = config_.retry_pause;
-  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i) pause *= 2;
+  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i)
+    pause *= 2;
   pause = std::min(pause, config_.max_pause);
   step_ = Step::pause;
   after_pause_ = Recovery::reopen;
@@ -101,8 +105,10 @@ void Session::on_transport_failed(TimePoint now, const std::string& reason) {
 
 void Session::on_bytes(ByteView bytes, TimePoint now) {
   parser_.feed(bytes);
-  for (auto& warning : parser_.take_warnings()) log(LogLevel::debug, "serial input: " + warning);
-  while (auto record = parser_.next()) handle(*record, now);
+  for (auto& warning : parser_.take_warnings())
+    log(LogLevel::debug, "serial input: " + warning);
+  while (auto record = parser_.next())
+    handle(*record, now);
 }
 
 void Session::on_timer(TimePoint now) {
@@ -110,7 +116,8 @@ void Session::on_timer(TimePoint now) {
     settle_until_.reset();
     pump_sends(now);
   }
-  if (!deadline_ || now < *deadline_) return;
+  if (!deadline_ || now < *deadline_)
+    return;
   deadline_.reset();
   switch (step_) {
     case Step::pause:
@@ -136,7 +143,8 @@ void Session::on_timer(TimePoint now) {
     case Step::sendto:
       ++send_failures_;
       log(LogLevel::warning, "no send result from the dongle (EVENT 21)");
-      if (in_flight_) outbox_.push_front(std::move(*in_flight_));
+      if (in_flight_)
+        outbox_.push_front(std::move(*in_flight_));
       in_flight_.reset();
       step_ = Step::idle;
       escalate(now, "dongle did not confirm a send");
@@ -187,7 +195,8 @@ void Session::report_meter_alive(TimePoint now) {
 
 void Session::report_meter_unresponsive(TimePoint now) {
   ++unresponsive_reports_;
-  if (status_.state != LinkState::joined) return;  // recovery already under way
+  if (status_.state != LinkState::joined)
+    return;  // recovery already under way
   status_.last_error = "meter not answering";
   escalate(now, status_.last_error);
 }
@@ -205,11 +214,14 @@ void Session::stop(TimePoint now) {
 }
 
 std::optional<TimePoint> Session::next_deadline() const {
-  if (deadline_ && settle_until_) return std::min(*deadline_, *settle_until_);
+  if (deadline_ && settle_until_)
+    return std::min(*deadline_, *settle_until_);
   return deadline_ ? deadline_ : settle_until_;
 }
 
-std::vector<Action> Session::take_actions() { return std::exchange(actions_, {}); }
+std::vector<Action> Session::take_actions() {
+  return std::exchange(actions_, {});
+}
 
 // ---- record dispatch ---------------------------------------------------------------------------
 
@@ -231,7 +243,8 @@ void Session::handle(const Record& record, TimePoint now) {
         } else if constexpr (std::is_same_v<T, PanDescriptorRecord>) {
           log(LogLevel::debug, "beacon: channel " + hex2(r.channel, 2) + ", PAN ID " +
                                    hex2(r.pan_id, 4) + ", LQI " + hex2(r.lqi, 2));
-          if (step_ == Step::scan_wait || step_ == Step::scan) scan_results_.push_back(r);
+          if (step_ == Step::scan_wait || step_ == Step::scan)
+            scan_results_.push_back(r);
         } else if constexpr (std::is_same_v<T, VersionRecord>) {
           status_.firmware = r.version;
         } else if constexpr (std::is_same_v<T, AppVersionRecord>) {
@@ -417,7 +430,8 @@ void Session::handle_fail(const FailRecord& fail, TimePoint now) {
       return;
     case Step::sendto:
       log(LogLevel::warning, "SKSENDTO refused: " + what);
-      if (in_flight_) outbox_.push_front(std::move(*in_flight_));
+      if (in_flight_)
+        outbox_.push_front(std::move(*in_flight_));
       in_flight_.reset();
       step_ = Step::idle;
       deadline_.reset();
@@ -442,8 +456,10 @@ void Session::handle_fail(const FailRecord& fail, TimePoint now) {
 void Session::handle_event(const EventRecord& event, TimePoint now) {
   switch (event.number) {
     case 0x21:
-      if (step_ != Step::sendto) return;  // the join's own sends
-      if (event.param == 0x02) return;    // neighbour discovery; the real result follows
+      if (step_ != Step::sendto)
+        return;  // the join's own sends
+      if (event.param == 0x02)
+        return;  // neighbour discovery; the real result follows
       if (event.param == 0x00) {
         event21_seen_ = true;
         if (ok_seen_) {
@@ -457,7 +473,8 @@ void Session::handle_event(const EventRecord& event, TimePoint now) {
       }
       // 01 or anything else: the radio send failed. Send the same frame again after a pause.
       log(LogLevel::debug, "radio send failed (EVENT 21); will retry");
-      if (in_flight_) outbox_.push_front(std::move(*in_flight_));
+      if (in_flight_)
+        outbox_.push_front(std::move(*in_flight_));
       in_flight_.reset();
       if (++send_failures_ >= config_.send_failures_before_rejoin) {
         step_ = Step::idle;
@@ -474,12 +491,14 @@ void Session::handle_event(const EventRecord& event, TimePoint now) {
       }
       return;
     case 0x22:
-      if (step_ == Step::scan_wait) finish_scan(now);
+      if (step_ == Step::scan_wait)
+        finish_scan(now);
       return;
     case 0x24:
       if (step_ == Step::join_wait) {
-        status_.last_error = "PANA authentication failed (EVENT 24): check the B-route ID and "
-                             "password, or the meter is busy with another session";
+        status_.last_error =
+            "PANA authentication failed (EVENT 24): check the B-route ID and "
+            "password, or the meter is busy with another session";
         log(LogLevel::warning, status_.last_error);
         escalate(now, status_.last_error);
       } else if (status_.state == LinkState::reauthenticating ||
@@ -497,7 +516,8 @@ void Session::handle_event(const EventRecord& event, TimePoint now) {
       } else if (status_.state == LinkState::reauthenticating) {
         set_state(LinkState::joined, "session renewed");
         actions_.emplace_back(LinkEvent{"reauthenticated", ""});
-        if (step_ == Step::idle) deadline_.reset();
+        if (step_ == Step::idle)
+          deadline_.reset();
         pump_sends(now);
       }
       return;
@@ -515,9 +535,9 @@ void Session::handle_event(const EventRecord& event, TimePoint now) {
         return;
       }
       if (status_.state == LinkState::joined || status_.state == LinkState::reauthenticating) {
-        status_.last_error = event.number == 0x26 ? "the meter ended the session (EVENT 26)"
-                                                  : "the session ended (EVENT " +
-                                                        hex2(event.number, 2) + ")";
+        status_.last_error = event.number == 0x26
+                                 ? "the meter ended the session (EVENT 26)"
+                                 : "the session ended (EVENT " + hex2(event.number, 2) + ")";
         log(LogLevel::warning, status_.last_error + "; joining again");
         actions_.emplace_back(LinkEvent{"session_lost", status_.last_error});
         in_flight_.reset();
@@ -527,7 +547,8 @@ void Session::handle_event(const EventRecord& event, TimePoint now) {
     case 0x29:
       if (status_.state == LinkState::joined) {
         set_state(LinkState::reauthenticating, "session lifetime ended; the dongle renews it");
-        if (step_ == Step::idle) deadline_ = now + config_.join_timeout;
+        if (step_ == Step::idle)
+          deadline_ = now + config_.join_timeout;
       }
       return;
     case 0x32:
@@ -566,8 +587,7 @@ void Session::handle_udp(const UdpRecord& udp, TimePoint now) {
   if (udp.rssi && *udp.rssi >= 0 && *udp.rssi <= 0xFF) {
     status_.rssi_dbm = lqi_to_rssi(static_cast<std::uint8_t>(*udp.rssi));
   }
-  actions_.emplace_back(
-      FrameReceived{udp.data, udp.sender, udp.destination.starts_with("FF02")});
+  actions_.emplace_back(FrameReceived{udp.data, udp.sender, udp.destination.starts_with("FF02")});
 }
 
 // ---- steps -------------------------------------------------------------------------------------
@@ -613,26 +633,26 @@ void Session::begin_scan(TimePoint now) {
   scan_results_.clear();
   const std::uint8_t duration = config_.scan_durations[scan_attempt_];
   const auto expected = scan_time(duration);
-  set_state(LinkState::scanning,
-            "active scan " + std::to_string(scan_attempt_ + 1) + "/" +
-                std::to_string(config_.scan_durations.size()) + " (duration " +
-                std::to_string(duration) + ", about " +
-                std::to_string((expected.count() + 999) / 1000) + " s)");
+  set_state(LinkState::scanning, "active scan " + std::to_string(scan_attempt_ + 1) + "/" +
+                                     std::to_string(config_.scan_durations.size()) + " (duration " +
+                                     std::to_string(duration) + ", about " +
+                                     std::to_string((expected.count() + 999) / 1000) + " s)");
   command(Step::scan, scan_command(dialect(), duration), now);
 }
 
 void Session::finish_scan(TimePoint now) {
   deadline_.reset();
   // Prefer the PAN whose pairing ID matches our Route-B ID (its last 8 characters), then LQI.
-  const std::string pair_id =
-      config_.route_b_id.size() >= 8 ? config_.route_b_id.substr(config_.route_b_id.size() - 8)
-                                     : std::string{};
+  const std::string pair_id = config_.route_b_id.size() >= 8
+                                  ? config_.route_b_id.substr(config_.route_b_id.size() - 8)
+                                  : std::string{};
   const PanDescriptorRecord* best = nullptr;
   for (const auto& pan : scan_results_) {
     auto rank = [&](const PanDescriptorRecord& p) {
       return std::pair{!pair_id.empty() && p.pair_id == pair_id, p.lqi};
     };
-    if (!best || rank(pan) > rank(*best)) best = &pan;
+    if (!best || rank(pan) > rank(*best))
+      best = &pan;
   }
   if (!best) {
     ++scan_attempt_;
@@ -642,8 +662,9 @@ void Session::finish_scan(TimePoint now) {
       return;
     }
     scan_attempt_ = 0;
-    status_.last_error = "no meter found by the active scan: check that the dongle is near the "
-                         "meter and that the B-route ID is right";
+    status_.last_error =
+        "no meter found by the active scan: check that the dongle is near the "
+        "meter and that the B-route ID is right";
     log(LogLevel::warning, status_.last_error);
     escalate(now, status_.last_error);
     return;
@@ -688,8 +709,10 @@ void Session::joined(TimePoint now) {
 }
 
 void Session::pump_sends(TimePoint now) {
-  if (step_ != Step::idle || status_.state != LinkState::joined) return;
-  if (status_.transmit_limited || settle_until_ || outbox_.empty()) return;
+  if (step_ != Step::idle || status_.state != LinkState::joined)
+    return;
+  if (status_.transmit_limited || settle_until_ || outbox_.empty())
+    return;
   in_flight_ = std::move(outbox_.front());
   outbox_.pop_front();
   event21_seen_ = ok_seen_ = false;
@@ -731,7 +754,8 @@ void Session::escalate(TimePoint now, std::string why) {
     next = target_ ? Recovery::rejoin : Recovery::rescan;
   }
   Duration pause = config_.retry_pause;
-  for (int i = 0; i < ladder_rounds_ && pause < config_.max_pause; ++i) pause *= 2;
+  for (int i = 0; i < ladder_rounds_ && pause < config_.max_pause; ++i)
+    pause *= 2;
   pause = std::min(pause, config_.max_pause);
   pause_then(next, pause, now, std::move(why));
 }
@@ -750,7 +774,8 @@ void Session::run_recovery(Recovery step, TimePoint now) {
       return;
     case Recovery::rescan:
       actions_.emplace_back(LinkEvent{"rescan", status_.last_error});
-      if (target_from_cache_) actions_.emplace_back(ForgetPan{});
+      if (target_from_cache_)
+        actions_.emplace_back(ForgetPan{});
       target_.reset();
       target_from_cache_ = false;
       scan_attempt_ = 0;
@@ -779,13 +804,22 @@ void Session::run_recovery(Recovery step, TimePoint now) {
 void Session::set_state(LinkState state, std::string detail) {
   const bool changed = state != status_.state;
   status_.state = state;
-  log(changed ? LogLevel::info : LogLevel::debug,
-      std::string("B-route: ") + std::string(to_string(state)) +
-          (detail.empty() ? "" : " - " + detail));
+  log(changed ? LogLevel::info : LogLevel::debug, std::string("B-route: ") +
+                                                      std::string(to_string(state)) +
+                                                      (detail.empty() ? "" : " - " + detail));
   actions_.emplace_back(StateChanged{state, std::move(detail)});
 }
 
 void Session::log(LogLevel level, std::string text) {
+  // Whatever the dongle echoes or garbles, the credentials never leave in a log line.
+  for (const std::string* secret : {&config_.password, &config_.route_b_id}) {
+    if (secret->empty())
+      continue;
+    for (std::size_t at = text.find(*secret); at != std::string::npos;
+         at = text.find(*secret, at)) {
+      text.replace(at, secret->size(), "<redacted>");
+    }
+  }
   actions_.emplace_back(LogMessage{level, std::move(text)});
 }
 

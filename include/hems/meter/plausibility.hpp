@@ -14,7 +14,7 @@ namespace hems::meter {
 // moving consistently from its new level (a replaced meter) is accepted after a few readings.
 class Plausibility {
  public:
-  static constexpr double kMaxPowerW = 100000.0;    // far above any low-voltage contract
+  static constexpr double kMaxPowerW = 100000.0;  // far above any low-voltage contract
   static constexpr double kMaxCurrentA = 1000.0;
   static constexpr int kReadingsForNewBaseline = 3;
 
@@ -28,8 +28,8 @@ class Plausibility {
 
   enum class Counter { import_energy, export_energy };
   // raw: the counter as the meter shows it; kwh_per_count = coefficient x unit.
-  Verdict check_counter(Counter which, std::uint32_t raw, std::uint8_t digits,
-                        double kwh_per_count, TimePoint now);
+  Verdict check_counter(Counter which, std::uint32_t raw, std::uint8_t digits, double kwh_per_count,
+                        TimePoint now);
 
   void forget_counters();  // after the meter's identity (unit, digits) changed
 

@@ -15,12 +15,12 @@
 namespace hems::meter {
 
 struct ReaderConfig {
-  Duration instant_interval{10000};  // E7 + E8
-  Duration energy_interval{60000};   // E0 + E3
-  Duration fixed_interval{1800000};  // EA + EB when no notification came
-  Duration response_timeout{12000};  // per try
-  int tries = 3;                     // per request, same TID
-  Duration min_gap{1000};            // between the end of one request and the next
+  Duration instant_interval{10000};    // E7 + E8
+  Duration energy_interval{60000};     // E0 + E3
+  Duration fixed_interval{1800000};    // EA + EB when no notification came
+  Duration response_timeout{12000};    // per try
+  int tries = 3;                       // per request, same TID
+  Duration min_gap{1000};              // between the end of one request and the next
   int misses_before_unresponsive = 2;  // requests that used up all their tries
 };
 
@@ -44,9 +44,8 @@ struct ReaderLog {
   int level;  // 0 error, 1 warning, 2 info, 3 debug, 4 trace
   std::string text;
 };
-using ReaderAction =
-    std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterUnresponsive, MeterAlive, RawReply,
-                 ReaderLog>;
+using ReaderAction = std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterUnresponsive,
+                                  MeterAlive, RawReply, ReaderLog>;
 
 // Reads the smart meter (class 0x0288) over an established link: identity first, then a poll
 // schedule with one request in flight, properties batched into one frame, a minimum gap between

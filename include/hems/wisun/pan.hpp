@@ -11,10 +11,10 @@ namespace hems::wisun {
 
 // What a join needs: found by an active scan, or remembered from the last good join.
 struct PanInfo {
-  std::uint8_t channel = 0;   // logical channel, 0x21..0x3C
+  std::uint8_t channel = 0;  // logical channel, 0x21..0x3C
   std::uint16_t pan_id = 0;
-  std::string mac;            // the meter's 64-bit address, 16 hex digits
-  std::string ipv6;           // the meter's link-local address (from SKLL64); may be empty
+  std::string mac;   // the meter's 64-bit address, 16 hex digits
+  std::string ipv6;  // the meter's link-local address (from SKLL64); may be empty
   std::uint8_t lqi = 0;
   auto operator<=>(const PanInfo&) const = default;
 };

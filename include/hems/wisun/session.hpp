@@ -17,32 +17,32 @@
 namespace hems::wisun {
 
 enum class LinkState {
-  closed,        // transport not open (waiting to open or reopen it)
-  initialising,  // talking to the dongle: version, info, credentials
-  scanning,      // active scan for the meter's PAN
-  joining,       // PANA authentication running
-  joined,        // session up: ECHONET frames can be sent
+  closed,            // transport not open (waiting to open or reopen it)
+  initialising,      // talking to the dongle: version, info, credentials
+  scanning,          // active scan for the meter's PAN
+  joining,           // PANA authentication running
+  joined,            // session up: ECHONET frames can be sent
   reauthenticating,  // the dongle renews the PANA session (EVENT 29); sends are held
-  waiting,       // pause before the next recovery step
+  waiting,           // pause before the next recovery step
 };
 std::string_view to_string(LinkState state);
 
 struct SessionConfig {
-  std::string route_b_id;  // 32 characters; never logged
-  std::string password;    // 12 characters; never logged
-  std::optional<Dialect> dialect;      // nullopt: detect from SKINFO
-  std::optional<PanInfo> cached_pan;   // join directly, scan only when that fails
+  std::string route_b_id;             // 32 characters; never logged
+  std::string password;               // 12 characters; never logged
+  std::optional<Dialect> dialect;     // nullopt: detect from SKINFO
+  std::optional<PanInfo> cached_pan;  // join directly, scan only when that fails
   std::vector<std::uint8_t> scan_durations{4, 5, 6, 6, 7, 8};  // increasing, one per attempt
-  Duration command_timeout{5000};      // OK/FAIL after a command
-  Duration join_timeout{45000};        // EVENT 25/24 after SKJOIN (PANA retransmits ~38 s)
-  Duration send_timeout{15000};        // EVENT 21 after SKSENDTO
-  Duration settle_after_join{2000};    // quiet time before the first request
-  Duration retry_pause{5000};          // between attempts of the same step
-  Duration max_pause{600000};          // cap for the growing pause between ladder rounds
-  int joins_before_rescan = 3;         // SKJOIN failures before the PAN is scanned again
-  int rescans_before_reopen = 2;       // failed rescans before the serial port is reopened
+  Duration command_timeout{5000};                              // OK/FAIL after a command
+  Duration join_timeout{45000};      // EVENT 25/24 after SKJOIN (PANA retransmits ~38 s)
+  Duration send_timeout{15000};      // EVENT 21 after SKSENDTO
+  Duration settle_after_join{2000};  // quiet time before the first request
+  Duration retry_pause{5000};        // between attempts of the same step
+  Duration max_pause{600000};        // cap for the growing pause between ladder rounds
+  int joins_before_rescan = 3;       // SKJOIN failures before the PAN is scanned again
+  int rescans_before_reopen = 2;     // failed rescans before the serial port is reopened
   int command_timeouts_before_reopen = 2;
-  int send_failures_before_rejoin = 3; // EVENT 21 failures in a row before a rejoin
+  int send_failures_before_rejoin = 3;  // EVENT 21 failures in a row before a rejoin
 };
 
 // What the session asks its owner to do, in order.

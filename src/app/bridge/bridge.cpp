@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "hems/app/log.hpp"
@@ -31,7 +31,8 @@ std::string local_iso8601_now() {
   char buf[40];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
   std::string s = buf;
-  if (s.size() >= 5) s.insert(s.size() - 2, ":");  // +0900 -> +09:00
+  if (s.size() >= 5)
+    s.insert(s.size() - 2, ":");  // +0900 -> +09:00
   return s;
 }
 
@@ -41,13 +42,14 @@ std::filesystem::path pan_cache_path(const Config& config) {
 
 std::optional<wisun::PanInfo> load_pan_cache(const Config& config) {
   std::ifstream in(pan_cache_path(config));
-  if (!in) return std::nullopt;
+  if (!in)
+    return std::nullopt;
   std::stringstream text;
   text << in.rdbuf();
   auto pan = wisun::parse_pan(text.str());
   if (!pan) {
-    log(Level::warning, "ignoring the PAN cache " + pan_cache_path(config).string() + ": " +
-                            pan.error().message);
+    log(Level::warning,
+        "ignoring the PAN cache " + pan_cache_path(config).string() + ": " + pan.error().message);
     return std::nullopt;
   }
   return *pan;
@@ -61,9 +63,11 @@ wisun::SessionConfig session_config(const Config& config) {
   s.cached_pan = load_pan_cache(config);
   std::vector<std::uint8_t> durations;
   for (int d : {4, 5, 6, 6, 7, 8, 8}) {
-    if (d <= config.meter.scan_duration_max) durations.push_back(static_cast<std::uint8_t>(d));
+    if (d <= config.meter.scan_duration_max)
+      durations.push_back(static_cast<std::uint8_t>(d));
   }
-  if (durations.empty()) durations.push_back(static_cast<std::uint8_t>(config.meter.scan_duration_max));
+  if (durations.empty())
+    durations.push_back(static_cast<std::uint8_t>(config.meter.scan_duration_max));
   s.scan_durations = durations;
   return s;
 }
@@ -83,27 +87,42 @@ std::string epc_key(std::uint8_t epc) {
 
 // State keys and the EPC that carries each.
 std::optional<std::uint8_t> epc_for_key(const std::string& key) {
-  if (key == "power_w") return 0xE7;
-  if (key == "current_r_a" || key == "current_t_a") return 0xE8;
-  if (key == "energy_import_kwh") return 0xE0;
-  if (key == "energy_export_kwh") return 0xE3;
-  if (key == "energy_import_fixed_kwh" || key == "energy_import_fixed_at") return 0xEA;
-  if (key == "energy_export_fixed_kwh" || key == "energy_export_fixed_at") return 0xEB;
+  if (key == "power_w")
+    return 0xE7;
+  if (key == "current_r_a" || key == "current_t_a")
+    return 0xE8;
+  if (key == "energy_import_kwh")
+    return 0xE0;
+  if (key == "energy_export_kwh")
+    return 0xE3;
+  if (key == "energy_import_fixed_kwh" || key == "energy_import_fixed_at")
+    return 0xEA;
+  if (key == "energy_export_fixed_kwh" || key == "energy_export_fixed_at")
+    return 0xEB;
   return std::nullopt;
 }
 
 json values_to_json(const meter::MeterValues& v) {
   json j = json::object();
-  if (v.power_w) j["power_w"] = *v.power_w;
+  if (v.power_w)
+    j["power_w"] = *v.power_w;
   auto round = [](double x, double step) { return std::round(x / step) * step; };
-  if (v.current_r_a) j["current_r_a"] = round(*v.current_r_a, 0.1);
-  if (v.current_t_a) j["current_t_a"] = round(*v.current_t_a, 0.1);
-  if (v.energy_import_kwh) j["energy_import_kwh"] = *v.energy_import_kwh;
-  if (v.energy_export_kwh) j["energy_export_kwh"] = *v.energy_export_kwh;
-  if (v.energy_import_fixed_kwh) j["energy_import_fixed_kwh"] = *v.energy_import_fixed_kwh;
-  if (v.energy_import_fixed_at) j["energy_import_fixed_at"] = *v.energy_import_fixed_at;
-  if (v.energy_export_fixed_kwh) j["energy_export_fixed_kwh"] = *v.energy_export_fixed_kwh;
-  if (v.energy_export_fixed_at) j["energy_export_fixed_at"] = *v.energy_export_fixed_at;
+  if (v.current_r_a)
+    j["current_r_a"] = round(*v.current_r_a, 0.1);
+  if (v.current_t_a)
+    j["current_t_a"] = round(*v.current_t_a, 0.1);
+  if (v.energy_import_kwh)
+    j["energy_import_kwh"] = *v.energy_import_kwh;
+  if (v.energy_export_kwh)
+    j["energy_export_kwh"] = *v.energy_export_kwh;
+  if (v.energy_import_fixed_kwh)
+    j["energy_import_fixed_kwh"] = *v.energy_import_fixed_kwh;
+  if (v.energy_import_fixed_at)
+    j["energy_import_fixed_at"] = *v.energy_import_fixed_at;
+  if (v.energy_export_fixed_kwh)
+    j["energy_export_fixed_kwh"] = *v.energy_export_fixed_kwh;
+  if (v.energy_export_fixed_at)
+    j["energy_export_fixed_at"] = *v.energy_export_fixed_at;
   return j;
 }
 
@@ -119,7 +138,8 @@ Bridge::Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client>
       reader_(reader_config(config_)) {}
 
 Bridge::~Bridge() {
-  if (mqtt_) mqtt_->set_handler(nullptr);
+  if (mqtt_)
+    mqtt_->set_handler(nullptr);
 }
 
 std::string Bridge::topic(const std::string& suffix) const {
@@ -128,7 +148,8 @@ std::string Bridge::topic(const std::string& suffix) const {
 
 std::string Bridge::meter_topic(const std::string& suffix) const {
   std::string t = config_.mqtt.base_topic + "/" + config_.meter.name;
-  if (!suffix.empty()) t += "/" + suffix;
+  if (!suffix.empty())
+    t += "/" + suffix;
   return t;
 }
 
@@ -149,7 +170,8 @@ void Bridge::start() {
 }
 
 void Bridge::shutdown() {
-  if (stopping_) return;
+  if (stopping_)
+    return;
   stopping_ = true;
   log(Level::info, "shutting down");
   if (config_.meter.enabled) {
@@ -174,7 +196,8 @@ void Bridge::on_connected() {
 
 void Bridge::on_connection_lost(const std::string& cause) {
   loop_.post([this, cause] {
-    log(Level::warning, "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
+    log(Level::warning,
+        "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
   });
 }
 
@@ -206,13 +229,17 @@ void Bridge::process() {
 }
 
 void Bridge::arm_timer() {
-  if (stopping_) return;
+  if (stopping_)
+    return;
   std::optional<TimePoint> next = session_.next_deadline();
-  if (auto r = reader_.next_deadline(); r && (!next || *r < *next)) next = r;
+  if (auto r = reader_.next_deadline(); r && (!next || *r < *next))
+    next = r;
   for (const auto& g : pending_gets_) {
-    if (!next || g.deadline < *next) next = g.deadline;
+    if (!next || g.deadline < *next)
+      next = g.deadline;
   }
-  if (timer_) loop_.cancel(*timer_);
+  if (timer_)
+    loop_.cancel(*timer_);
   timer_.reset();
   if (next) {
     timer_ = loop_.call_at(*next, [this] {
@@ -223,7 +250,8 @@ void Bridge::arm_timer() {
 }
 
 void Bridge::open_transport() {
-  if (transport_->is_open()) close_transport();
+  if (transport_->is_open())
+    close_transport();
   auto opened = transport_->open();
   if (!opened) {
     log(Level::warning, opened.error().message);
@@ -241,7 +269,8 @@ void Bridge::close_transport() {
     loop_.unwatch_fd(watched_fd_);
     watched_fd_ = -1;
   }
-  if (transport_->is_open()) transport_->close();
+  if (transport_->is_open())
+    transport_->close();
 }
 
 void Bridge::on_readable() {
@@ -261,13 +290,15 @@ void Bridge::handle_session_actions() {
   // Actions can lead to more actions (a write that fails reports back); drain until quiet.
   for (int guard = 0; guard < 64; ++guard) {
     auto actions = session_.take_actions();
-    if (actions.empty()) return;
+    if (actions.empty())
+      return;
     for (auto& action : actions) {
       std::visit(
           [&](auto& a) {
             using T = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<T, wisun::WriteBytes>) {
-              if (!transport_->is_open()) return;
+              if (!transport_->is_open())
+                return;
               if (auto written = transport_->write_all(a.bytes); !written) {
                 close_transport();
                 session_.on_transport_failed(loop_.now(), written.error().message);
@@ -311,7 +342,8 @@ void Bridge::handle_session_actions() {
 void Bridge::handle_reader_actions() {
   for (int guard = 0; guard < 64; ++guard) {
     auto actions = reader_.take_actions();
-    if (actions.empty()) return;
+    if (actions.empty())
+      return;
     for (auto& action : actions) {
       std::visit(
           [&](auto& a) {
@@ -324,7 +356,8 @@ void Bridge::handle_reader_actions() {
               publish_state();
               if (!pending_gets_.empty()) {
                 json data = values_to_json(values_);
-                for (auto& g : pending_gets_) respond(meter_topic("response"), g.transaction, true, data, "");
+                for (auto& g : pending_gets_)
+                  respond(meter_topic("response"), g.transaction, true, data, "");
                 pending_gets_.clear();
               }
             } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
@@ -337,16 +370,18 @@ void Bridge::handle_reader_actions() {
               session_.report_meter_alive(loop_.now());
             } else if constexpr (std::is_same_v<T, meter::RawReply>) {
               for (auto it = pending_raw_.begin(); it != pending_raw_.end(); ++it) {
-                if (it->id != a.request_id) continue;
+                if (it->id != a.request_id)
+                  continue;
                 if (a.frame) {
                   json props = json::object();
-                  for (const auto& p : a.frame->properties) props[epc_key(p.epc)] = to_hex(p.edt);
+                  for (const auto& p : a.frame->properties)
+                    props[epc_key(p.epc)] = to_hex(p.edt);
                   json data = {{"esv", epc_key(a.frame->esv)}, {"properties", props}};
                   respond(topic("bridge/response/echonet"), it->transaction,
                           !echonet::is_failure_esv(a.frame->esv), data,
-                          echonet::is_failure_esv(a.frame->esv) ? "the device answered " +
-                                                                      echonet::esv_name(a.frame->esv)
-                                                                : "");
+                          echonet::is_failure_esv(a.frame->esv)
+                              ? "the device answered " + echonet::esv_name(a.frame->esv)
+                              : "");
                 } else {
                   respond(topic("bridge/response/echonet"), it->transaction, false, json::object(),
                           "timeout");
@@ -401,15 +436,16 @@ void Bridge::handle_get(const std::string& payload) {
   json transaction = request.contains("transaction") ? request["transaction"] : json();
   std::vector<std::uint8_t> epcs;
   for (auto& [key, value] : request.items()) {
-    if (key == "transaction") continue;
+    if (key == "transaction")
+      continue;
     auto epc = epc_for_key(key);
     if (!epc) {
       log(Level::warning, "get request names an unknown value: " + key);
-      respond(meter_topic("response"), transaction, false, json::object(),
-              "unknown value: " + key);
+      respond(meter_topic("response"), transaction, false, json::object(), "unknown value: " + key);
       return;
     }
-    if (std::find(epcs.begin(), epcs.end(), *epc) == epcs.end()) epcs.push_back(*epc);
+    if (std::find(epcs.begin(), epcs.end(), *epc) == epcs.end())
+      epcs.push_back(*epc);
   }
   if (!link_up_) {
     respond(meter_topic("response"), transaction, false, json::object(),
@@ -456,7 +492,8 @@ void Bridge::handle_raw_request(const std::string& payload) {
   }
   const std::string eoj_text = request["eoj"].get<std::string>();
   auto eoj_bytes = from_hex(eoj_text.starts_with("0x") ? eoj_text.substr(2) : eoj_text);
-  if (!eoj_bytes || eoj_bytes->size() != 3) return reject("\"eoj\" must be 3 bytes of hex");
+  if (!eoj_bytes || eoj_bytes->size() != 3)
+    return reject("\"eoj\" must be 3 bytes of hex");
   static const std::map<std::string, std::uint8_t> kEsv = {
       {"get", echonet::esv::get}, {"setc", echonet::esv::set_c}, {"seti", echonet::esv::set_i}};
   if (!request.contains("esv") || !request["esv"].is_string() ||
@@ -473,11 +510,15 @@ void Bridge::handle_raw_request(const std::string& payload) {
   frame.esv = kEsv.at(request["esv"].get<std::string>());
   for (auto& [key, value] : request["properties"].items()) {
     auto epc = from_hex(key.starts_with("0x") ? key.substr(2) : key);
-    if (!epc || epc->size() != 1) return reject("property " + key + " is not an EPC like 0x80");
-    if (!value.is_string()) return reject("property " + key + " must have a hex string value");
+    if (!epc || epc->size() != 1)
+      return reject("property " + key + " is not an EPC like 0x80");
+    if (!value.is_string())
+      return reject("property " + key + " must have a hex string value");
     auto edt = from_hex(value.get<std::string>());
-    if (!edt || edt->size() > 255) return reject("property " + key + " value is not hex");
-    if (frame.esv == echonet::esv::get) edt->clear();
+    if (!edt || edt->size() > 255)
+      return reject("property " + key + " value is not hex");
+    if (frame.esv == echonet::esv::get)
+      edt->clear();
     frame.properties.push_back(echonet::Property{(*epc)[0], *edt});
   }
   if (frame.esv == echonet::esv::set_i) {
@@ -494,8 +535,10 @@ void Bridge::handle_raw_request(const std::string& payload) {
 void Bridge::respond(const std::string& reply_topic, const nlohmann::json& transaction, bool ok,
                      const nlohmann::json& data, const std::string& error) {
   json envelope = {{"status", ok ? "ok" : "error"}, {"data", data}};
-  if (!transaction.is_null()) envelope["transaction"] = transaction;
-  if (!ok) envelope["error"] = error;
+  if (!transaction.is_null())
+    envelope["transaction"] = transaction;
+  if (!ok)
+    envelope["error"] = error;
   publish(reply_topic, envelope.dump(), false);
 }
 
@@ -508,21 +551,25 @@ void Bridge::publish(const std::string& t, const std::string& payload, bool reta
 void Bridge::publish_online_state() {
   publish(topic("bridge/state"), R"({"state":"online"})", true);
   publish_info();
-  if (!values_.empty()) publish_state();
+  if (!values_.empty())
+    publish_state();
   publish_availability(meter_online_);
 }
 
 void Bridge::publish_state() {
   json j = values_to_json(values_);
-  if (!last_seen_.empty()) j["last_seen"] = last_seen_;
+  if (!last_seen_.empty())
+    j["last_seen"] = last_seen_;
   publish(meter_topic(), j.dump(), true);
 }
 
 void Bridge::publish_availability(bool online) {
-  if (!config_.meter.enabled) return;
+  if (!config_.meter.enabled)
+    return;
   const bool changed = online != meter_online_;
   meter_online_ = online;
-  if (changed) log(Level::info, std::string("meter is ") + (online ? "online" : "offline"));
+  if (changed)
+    log(Level::info, std::string("meter is ") + (online ? "online" : "offline"));
   publish(meter_topic("availability"), online ? R"({"state":"online"})" : R"({"state":"offline"})",
           true);
 }
@@ -533,8 +580,10 @@ void Bridge::publish_info() {
   json meter = {{"name", config_.meter.name},
                 {"device", config_.meter.device},
                 {"state", std::string(wisun::to_string(link.state))}};
-  if (link.dialect) meter["dialect"] = std::string(wisun::to_string(*link.dialect));
-  if (!link.firmware.empty()) meter["firmware"] = link.firmware;
+  if (link.dialect)
+    meter["dialect"] = std::string(wisun::to_string(*link.dialect));
+  if (!link.firmware.empty())
+    meter["firmware"] = link.firmware;
   if (link.pan) {
     char channel[8], pan_id[8];
     std::snprintf(channel, sizeof channel, "0x%02X", link.pan->channel);
@@ -542,16 +591,20 @@ void Bridge::publish_info() {
     meter["channel"] = channel;
     meter["pan_id"] = pan_id;
   }
-  if (link.rssi_dbm) meter["rssi_dbm"] = std::round(*link.rssi_dbm);
-  if (!link.last_error.empty()) meter["last_error"] = link.last_error;
+  if (link.rssi_dbm)
+    meter["rssi_dbm"] = std::round(*link.rssi_dbm);
+  if (!link.last_error.empty())
+    meter["last_error"] = link.last_error;
   const auto& id = reader_.identity();
   if (id.manufacturer_code) {
     char code[12];
     std::snprintf(code, sizeof code, "0x%06X", *id.manufacturer_code);
     meter["manufacturer"] = code;
   }
-  if (!id.serial_number.empty()) meter["serial_number"] = id.serial_number;
-  if (!id.release.empty()) meter["release"] = id.release;
+  if (!id.serial_number.empty())
+    meter["serial_number"] = id.serial_number;
+  if (!id.release.empty())
+    meter["release"] = id.release;
   info["meter"] = meter;
   info["config"] = {{"base_topic", config_.mqtt.base_topic},
                     {"discovery_prefix", config_.mqtt.discovery_prefix},
@@ -563,7 +616,8 @@ void Bridge::publish_info() {
 
 void Bridge::publish_event(const std::string& type, const std::string& detail) {
   json event = {{"type", type}, {"device", config_.meter.name}};
-  if (!detail.empty()) event["detail"] = detail;
+  if (!detail.empty())
+    event["detail"] = detail;
   publish(topic("bridge/event"), event.dump(), false);
 }
 
@@ -578,8 +632,8 @@ void Bridge::save_pan(const wisun::PanInfo& pan) {
     std::ofstream out(temp, std::ios::trunc);
     out << wisun::serialize_pan(pan);
     if (!out) {
-      log(Level::warning, "could not write the PAN cache " + path.string() +
-                              "; the next start will scan again");
+      log(Level::warning,
+          "could not write the PAN cache " + path.string() + "; the next start will scan again");
       return;
     }
   }

@@ -15,11 +15,16 @@ std::mutex g_mutex;
 }  // namespace
 
 std::optional<Level> level_from_string(std::string_view name) {
-  if (name == "error") return Level::error;
-  if (name == "warning" || name == "warn") return Level::warning;
-  if (name == "info") return Level::info;
-  if (name == "debug") return Level::debug;
-  if (name == "trace") return Level::trace;
+  if (name == "error")
+    return Level::error;
+  if (name == "warning" || name == "warn")
+    return Level::warning;
+  if (name == "info")
+    return Level::info;
+  if (name == "debug")
+    return Level::debug;
+  if (name == "trace")
+    return Level::trace;
   return std::nullopt;
 }
 
@@ -39,12 +44,19 @@ std::string_view to_string(Level level) {
   return "?";
 }
 
-void set_log_level(Level level) { g_level = static_cast<int>(level); }
-Level log_level() { return static_cast<Level>(g_level.load()); }
-bool log_enabled(Level level) { return static_cast<int>(level) <= g_level.load(); }
+void set_log_level(Level level) {
+  g_level = static_cast<int>(level);
+}
+Level log_level() {
+  return static_cast<Level>(g_level.load());
+}
+bool log_enabled(Level level) {
+  return static_cast<int>(level) <= g_level.load();
+}
 
 void log(Level level, std::string_view message) {
-  if (!log_enabled(level)) return;
+  if (!log_enabled(level))
+    return;
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =

@@ -30,13 +30,15 @@ int list_ports() {
   }
   for (const auto& port : ports) {
     std::cout << port.path;
-    if (!port.stable_path.empty()) std::cout << "  (" << port.stable_path << ")";
+    if (!port.stable_path.empty())
+      std::cout << "  (" << port.stable_path << ")";
     if (port.usb_vid >= 0) {
       char ids[16];
       std::snprintf(ids, sizeof ids, "%04x:%04x", port.usb_vid, port.usb_pid);
       std::cout << "  usb " << ids;
     }
-    if (!port.description.empty()) std::cout << "  " << port.description;
+    if (!port.description.empty())
+      std::cout << "  " << port.description;
     std::cout << "\n";
   }
   return 0;
@@ -52,8 +54,8 @@ mqtt::ClientOptions mqtt_options(const app::Config& config) {
   o.cert_file = config.mqtt.cert_file;
   o.key_file = config.mqtt.key_file;
   o.keepalive_s = config.mqtt.keepalive;
-  o.will = mqtt::Message{config.mqtt.base_topic + "/bridge/state", R"({"state":"offline"})", 1,
-                         true};
+  o.will =
+      mqtt::Message{config.mqtt.base_topic + "/bridge/state", R"({"state":"offline"})", 1, true};
   return o;
 }
 
@@ -74,15 +76,18 @@ int main(int argc, char** argv) {
     std::cout << "hems2mqtt " << kVersion << "\n";
     return 0;
   }
-  if (cli->list_ports) return list_ports();
+  if (cli->list_ports)
+    return list_ports();
 
   auto config = app::load_config(cli->config_path, env);
   if (!config) {
-    for (const auto& problem : config.error()) std::cerr << problem.to_string() << "\n";
+    for (const auto& problem : config.error())
+      std::cerr << problem.to_string() << "\n";
     return 2;
   }
   if (cli->check_config) {
-    for (const auto& warning : config->warnings) std::cerr << warning.to_string() << "\n";
+    for (const auto& warning : config->warnings)
+      std::cerr << warning.to_string() << "\n";
     std::cout << cli->config_path << ": configuration is valid\n";
     return 0;
   }
@@ -93,7 +98,8 @@ int main(int argc, char** argv) {
 
   auto level = app::level_from_string(cli->log_level.value_or(config->log.level));
   app::set_log_level(level.value_or(app::Level::info));
-  for (const auto& warning : config->warnings) app::log(app::Level::warning, warning.to_string());
+  for (const auto& warning : config->warnings)
+    app::log(app::Level::warning, warning.to_string());
 
   try {
     io::EventLoop loop;
