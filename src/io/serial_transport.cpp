@@ -56,9 +56,13 @@ Result<void> SerialTransport::open() {
   sp_port* port = nullptr;
   if (sp_get_port_by_name(device.c_str(), &port) != SP_OK) {
     std::error_code ec;
-    const int reason = std::filesystem::exists(device, ec) ? ENOTTY : ENOENT;
-    return fail(description() + ": " + describe_open_failure(path_, reason) +
-                " (libserialport does not know it as a serial port)");
+    if (!std::filesystem::exists(device, ec)) {
+      return fail(description() + ": " + describe_open_failure(path_, ENOENT));
+    }
+    return fail(description() + ": cannot open " + path_ +
+                ": libserialport does not know it as a serial port (no /sys/class/tty/" +
+                std::filesystem::path(device).filename().string() +
+                "/device entry); a pty (socat, the simulator) is opened as a terminal instead");
   }
   if (const sp_return opened = sp_open(port, SP_MODE_READ_WRITE); opened != SP_OK) {
     const int error_number = sp_last_error_code();

@@ -4,9 +4,6 @@
 
 #include <algorithm>
 
-#include "hems/io/serial_transport.hpp"
-#include "io/io_test_support.hpp"
-
 namespace hems::io {
 namespace {
 
@@ -19,22 +16,6 @@ TEST(SerialPorts, ListingWorksWithOrWithoutPorts) {
       EXPECT_EQ(port.usb_pid, -1) << port.path;
     }
   }
-}
-
-TEST(SerialTransport, MissingDeviceIsAnErrorThatNamesIt) {
-  testing_support::ScratchDir dir;
-  const auto path = (dir.path() / "ttyUSB7").string();
-  SerialTransport transport(path);
-  EXPECT_EQ(transport.description(), "serial " + path);
-  auto opened = transport.open();
-  ASSERT_FALSE(opened);
-  EXPECT_NE(opened.error().message.find(path), std::string::npos) << opened.error().message;
-  EXPECT_NE(opened.error().message.find("does not exist"), std::string::npos)
-      << opened.error().message;
-  EXPECT_FALSE(transport.is_open());
-  EXPECT_EQ(transport.poll_fd(), -1);
-  EXPECT_FALSE(transport.read_available());
-  EXPECT_FALSE(transport.write_all(testing_support::as_bytes("x")));
 }
 
 }  // namespace

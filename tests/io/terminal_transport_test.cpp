@@ -84,6 +84,22 @@ TEST(TerminalTransport, HangUpIsAnErrorAndReopenFollowsTheSymlink) {
   EXPECT_EQ(read_through(*transport, 4), "OK\r\n");
 }
 
+TEST(TerminalTransport, WriteGivesUpWhenNobodyReads) {
+  PtyMaster master;  // never read: the pty's buffer fills up
+  ASSERT_TRUE(master.ok());
+  TerminalTransport transport(master.slave_path());
+  ASSERT_TRUE(transport.open());
+  const Bytes flood(4 * 1024 * 1024, 'A');
+  const auto started = std::chrono::steady_clock::now();
+  auto written = transport.write_all(flood);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message.find("timed out"), std::string::npos)
+      << written.error().message;
+  EXPECT_GE(took, std::chrono::milliseconds(1900));
+  EXPECT_LT(took, std::chrono::seconds(10));
+}
+
 TEST(TerminalTransport, OpenFailureNamesThePathAndTheReason) {
   ScratchDir dir;
   const auto missing = (dir.path() / "nothing-here").string();

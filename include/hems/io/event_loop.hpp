@@ -38,7 +38,9 @@ class EventLoop {
   void run();                           // until stop(); a stop() before run() ends the next run
   void stop();                          // thread-safe
   // One round: waits at most max_wait for something to do, then does it. For tests and for
-  // callers that drive the loop themselves.
+  // callers that drive the loop themselves. poll(2) failing other than by EINTR (only possible
+  // on exhausted memory or a broken fd table) throws std::system_error; exceptions from callbacks
+  // pass through.
   void run_once(Duration max_wait);
   TimePoint now() const { return Clock::now(); }
 
