@@ -95,7 +95,6 @@ TEST(Decode, GetSnaKeepsProcessedValuesAndMarksTheRestPdcZero) {
 }
 
 TEST(Decode, SignedCurrentGetSnaFromLanMeter) {
-  // TRANSCRIPTS.md A.12: Get_SNA with OPC 6.
   // TRANSCRIPTS.md A.12 (a Python bytes literal): Get_SNA with OPC 6. Literals are split where an
   // escape would otherwise swallow the next character.
   static constexpr char kRaw[] =

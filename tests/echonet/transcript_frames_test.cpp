@@ -43,6 +43,8 @@ const std::vector<std::string> kCapturedFrames{
     "108101000EF0010EF0017301D5040105FF01",
     "1081232802880105FF017201D30400000001",
     "1081A00102880105FF017302EA0B07E606150F1E0000016CA7EB0B07E606150F1E0000000005",
+    // TRANSCRIPTS.md A.12, written as hex
+    "1081002302880105FF015206800130E0040000123CE304000020DDE70400000001E804000AFFECD30400000001",
 };
 
 TEST(CapturedFrames, DecodeAndReencodeByteForByte) {
@@ -176,6 +178,22 @@ TEST(ReferenceExamples, EnergyWithUnitAndCoefficient) {
   EXPECT_EQ(raw->value, 65139U);
   EXPECT_EQ(*digits, 6);
   EXPECT_NEAR(sm::to_kwh(raw->value, *coefficient, *unit), 6513.9, 1e-9);
+}
+
+TEST(LanMeterSna, ValuesThatCameBackDecode) {
+  auto frame = decode(hex(kCapturedFrames.back()));
+  ASSERT_TRUE(frame) << frame.error().message;
+  EXPECT_TRUE(is_failure_esv(frame->esv));
+  EXPECT_EQ(sm::decode_operation_status(frame->find(sm::epc::operation_status)->edt).value(), true);
+  EXPECT_EQ(sm::decode_cumulative(frame->find(sm::epc::cumulative_normal)->edt)->value, 0x123CU);
+  EXPECT_EQ(sm::decode_cumulative(frame->find(sm::epc::cumulative_reverse)->edt)->value, 0x20DDU);
+  EXPECT_EQ(sm::decode_instant_power(frame->find(sm::epc::instant_power)->edt)->value, 1);
+  auto currents = sm::decode_instant_currents(frame->find(sm::epc::instant_currents)->edt);
+  ASSERT_TRUE(currents) << currents.error().message;
+  EXPECT_DOUBLE_EQ(currents->r.value, 1.0);
+  EXPECT_DOUBLE_EQ(currents->t.value, -2.0);
+  EXPECT_EQ(sm::decode_coefficient(frame->find(sm::epc::coefficient)->edt).value(), 1U);
+  EXPECT_EQ(frame->find(sm::epc::unit), nullptr);  // the issue: E1 never came back
 }
 
 TEST(ReferenceExamples, TwoPropertyGetRes) {
