@@ -4,6 +4,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hems/common/bytes.hpp"
@@ -28,6 +29,13 @@ class StreamParser {
   void set_payload_format(PayloadFormat format) { format_ = format; }
   PayloadFormat payload_format() const { return format_; }
 
+  // Dialect hint for EVENT lines that carry one token after the address: true = dual-stack
+  // (BP35C0/C2 family: the token is SIDE), false = single-hop (BP35A1 family: it is PARAM),
+  // nullopt = unknown (the token is PARAM for EVENT 21, which always reports a result, and
+  // SIDE for every other event).
+  void set_dual_stack(std::optional<bool> dual_stack) { dual_stack_ = dual_stack; }
+  std::optional<bool> dual_stack() const { return dual_stack_; }
+
   void feed(ByteView bytes);
 
   // The next complete record in stream order, or nullopt until more bytes arrive.
@@ -36,11 +44,25 @@ class StreamParser {
   // Human-readable notes about dropped input since the last call.
   std::vector<std::string> take_warnings();
 
-  // Forgets any partial line or block (after the transport is reopened).
+  // Forgets any partial line or block (after the transport is reopened). Records that were
+  // already complete stay queued.
   void reset();
 
  private:
+  // Each parse step looks at the unconsumed bytes and returns how many it consumed; 0 means it
+  // needs more bytes. Steps never depend on how the stream was split into feed() calls.
+  std::size_t parse_step(ByteView view);
+  std::size_t parse_plain_line(ByteView view);
+  std::size_t parse_erxudp(ByteView view);
+  std::size_t parse_sksendto_echo(ByteView view);
+  void handle_line(std::string_view line);
+  void close_block();
+  void emit(Record record);
+  void warn(std::string message);
+
   PayloadFormat format_ = PayloadFormat::unknown;
+  std::optional<bool> dual_stack_;
+  bool skipping_ = false;  // dropping input up to the next line end after bad input
   // Implementation state is private to stream_parser.cpp; add members as needed.
   Bytes buffer_;
   std::deque<Record> ready_;
