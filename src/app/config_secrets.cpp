@@ -1,0 +1,70 @@
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "config_steps.hpp"
+
+namespace hems::app::detail {
+namespace {
+
+struct SecretFile {
+  std::string secret_name;  // "meter.password"
+  std::string file_name;    // "meter.password_file"
+  std::string& secret;
+  const std::string& file;
+};
+
+void read_secret_file(const SecretFile& entry, LoadContext& context) {
+  if (entry.file.empty())
+    return;
+  if (!entry.secret.empty()) {
+    context.error(entry.file_name, entry.secret_name + " and " + entry.file_name +
+                                       " are both set; use only one of them");
+    return;
+  }
+  std::ifstream in(entry.file, std::ios::binary);
+  if (!in) {
+    context.error(entry.file_name, "cannot read " + entry.file_name + " '" + entry.file +
+                                       "': " + std::strerror(errno));
+    return;
+  }
+  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Secret files usually end with a newline (echo, Docker and systemd credentials).
+  while (!contents.empty() && (contents.back() == '\n' || contents.back() == '\r')) {
+    contents.pop_back();
+  }
+  entry.secret = std::move(contents);
+  context.copy_origin(entry.file_name, entry.secret_name);
+}
+
+}  // namespace
+
+void read_secret_files(Config& config, LoadContext& context) {
+  const std::array entries{
+      SecretFile{"mqtt.password", "mqtt.password_file", config.mqtt.password,
+                 config.mqtt.password_file},
+      SecretFile{"meter.password", "meter.password_file", config.meter.password,
+                 config.meter.password_file},
+      SecretFile{"meter.id", "meter.id_file", config.meter.id, config.meter.id_file},
+  };
+  for (const SecretFile& entry : entries)
+    read_secret_file(entry, context);
+}
+
+void fill_machine_defaults(Config& config) {
+  if (!config.mqtt.client_id.empty())
+    return;
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
+    config.mqtt.client_id = "hems2mqtt";
+    return;
+  }
+  config.mqtt.client_id = "hems2mqtt-" + std::string(host.data());
+}
+
+}  // namespace hems::app::detail
