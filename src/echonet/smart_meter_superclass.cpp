@@ -65,8 +65,9 @@ Result<std::uint32_t> decode_manufacturer_code(ByteView edt) {
 }
 
 Result<std::string> decode_serial_number(ByteView edt) {
-  if (auto ok = expect_size(epc::serial_number, edt, 12); !ok)
-    return std::unexpected(ok.error());
+  // The Appendix says 12 bytes; be lenient with meters that pad or shorten it.
+  if (edt.empty() || edt.size() > 16)
+    return fail("EPC 0x8D: expected 1 to 16 bytes, got " + std::to_string(edt.size()));
   const auto is_padding = [](std::uint8_t byte) { return byte == 0x00 || byte == ' '; };
   std::size_t begin = 0;
   std::size_t end = edt.size();
