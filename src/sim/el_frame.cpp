@@ -84,15 +84,18 @@ Bytes encode_property_map(std::span<const std::uint8_t> epcs) {
   out.reserve(17);
   out.push_back(static_cast<std::uint8_t>(epcs.size()));
   if (epcs.size() < 16) {
-    for (std::uint8_t epc : epcs) out.push_back(epc);
+    for (std::uint8_t epc : epcs)
+      out.push_back(epc);
     return out;
   }
   std::array<std::uint8_t, 16> bits{};
   for (std::uint8_t epc : epcs) {
-    if (epc < 0x80) continue;  // not expressible in bitmap form
+    if (epc < 0x80)
+      continue;  // not expressible in bitmap form
     bits[epc & 0x0F] = static_cast<std::uint8_t>(bits[epc & 0x0F] | (1u << ((epc >> 4) - 8)));
   }
-  for (std::uint8_t b : bits) out.push_back(b);
+  for (std::uint8_t b : bits)
+    out.push_back(b);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Fault injection: the timeline (--fault), and "fault KIND [SECONDS]" on stdin.
 #include <cmath>
+#include <cstdio>
 
 #include "hems/sim/simulator.hpp"
 
@@ -19,8 +20,9 @@ void Simulator::start_fault(FaultKind kind, double seconds) {
       log("fault ended: " + name);
     });
   };
-  log("fault started: " + name +
-      (length.count() > 0 ? " for " + std::to_string(seconds) + " s" : ""));
+  char length_text[32];
+  std::snprintf(length_text, sizeof length_text, " for %.1f s", seconds);
+  log("fault started: " + name + (length.count() > 0 ? std::string(length_text) : ""));
 
   switch (kind) {
     case FaultKind::no_beacon:

@@ -148,6 +148,23 @@ TEST_P(SimDongle, ExtraCrLfAfterSendtoDataIsHarmless) {
   EXPECT_EQ(h.out().find("FAIL", mark), std::string::npos) << h.out().substr(mark);
 }
 
+TEST_P(SimDongle, EchoRepeatsTheSendtoHeaderButNotThePayload) {
+  auto o = options_for(GetParam());
+  o.echo = true;
+  SimHarness h(o);
+  ASSERT_TRUE(h.join());
+  h.run_for(seconds{2});
+  const auto mark = h.out().size();
+  h.send_frame(from_hex("1081000105FF010288016201E100").value());
+  const std::string header =
+      "SKSENDTO 1 " + h.sim().meter_address() + " 0E1A 1 " + (a1() ? "" : "0 ") + "000E \r\n";
+  EXPECT_EQ(h.out().substr(mark), header);
+  ASSERT_TRUE(h.run_until_output("ERXUDP", seconds{3}, mark));
+  const Bytes request = from_hex("1081000105FF010288016201E100").value();
+  const std::string raw(request.begin(), request.end());
+  EXPECT_EQ(h.out().find(raw, mark), std::string::npos);  // the payload is not echoed
+}
+
 TEST_P(SimDongle, WrongPasswordGivesEvent24) {
   auto o = options_for(GetParam());
   SimHarness h(o);
