@@ -82,12 +82,15 @@ void Simulator::start_fault(FaultKind kind, double seconds) {
       }
       line(event("26", meter_ll_));
       end_session("meter ended it (EVENT 26)");
+      log("fault ended: terminate (a new SKJOIN is needed)");
       break;
     case FaultKind::garbage:
       emit_garbage();
+      log("fault ended: garbage (injected once)");
       break;
     case FaultKind::crlf_binary:
       meter_.force_next_power(0x0D0A);  // 3338 W: the payload carries CR LF
+      log("fault armed: crlf-binary (the next E7 read is 3338 W = 00000D0A)");
       break;
   }
 }
