@@ -1,0 +1,49 @@
+// config/example.toml is what users copy: it must load cleanly and document every key.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "hems/app/config.hpp"
+
+namespace hems::test {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ExampleConfigTest, LoadsWithoutProblemsOrWarnings) {
+  auto config = app::load_config(HEMS_EXAMPLE_CONFIG, {});
+  ASSERT_TRUE(config.has_value()) << config.error().front().to_string();
+  EXPECT_THAT(config->warnings, ::testing::IsEmpty());
+  EXPECT_EQ(config->mqtt.server, "mqtt://127.0.0.1:1883");
+  EXPECT_EQ(config->meter.instant_interval, 10);
+}
+
+TEST(ExampleConfigTest, DocumentsEveryKey) {
+  const std::string example = read_text(HEMS_EXAMPLE_CONFIG);
+  auto config = app::load_config(HEMS_EXAMPLE_CONFIG, {});
+  ASSERT_TRUE(config.has_value());
+  // render_config prints every known key once; each must appear as a key line in the example.
+  std::istringstream rendered(app::render_config(*config));
+  const std::regex key_line(R"(^([a-z_0-9]+) = )");
+  int keys = 0;
+  for (std::string line; std::getline(rendered, line);) {
+    std::smatch match;
+    if (!std::regex_search(line, match, key_line))
+      continue;
+    ++keys;
+    EXPECT_THAT(example, ::testing::HasSubstr("\n" + match[1].str() + " = ")) << match[1];
+  }
+  EXPECT_GE(keys, 30);
+}
+
+}  // namespace
+}  // namespace hems::test
