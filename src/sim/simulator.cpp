@@ -195,6 +195,11 @@ void Simulator::client_attached(TimePoint now) {
   log("client attached");
 }
 
+void Simulator::note(const std::string& text, TimePoint now) {
+  advance(now);
+  log(text);
+}
+
 void Simulator::console(std::string_view text, TimePoint now) {
   advance(now);
   auto tokens = split_tokens(text);

@@ -35,6 +35,8 @@ class Simulator {
   void console(std::string_view line, TimePoint now);
   // A client opened the pty or connected over TCP: forget half-read input.
   void client_attached(TimePoint now);
+  // A line from the shell (transport events) for the log, stamped with the simulated time.
+  void note(const std::string& text, TimePoint now);
   // Runs everything due by `now`.
   void tick(TimePoint now);
 

@@ -142,19 +142,25 @@ int main(int argc, char** argv) {
     for (auto action : sim.take_transport_actions()) {
       if (action == TransportAction::unplug) {
         endpoint->close();
-        print("transport unplugged");
+        sim.note("transport unplugged", now);
       } else {
         auto again = endpoint->open();
-        print(again ? "transport replugged: " + *again : "replug failed: " + again.error().message);
+        sim.note(
+            again ? "transport replugged: " + *again : "replug failed: " + again.error().message,
+            now);
       }
     }
     if (options.state_file && sim.flash_writes() != saved_writes) {
       saved_writes = sim.flash_writes();
       if (!save_flash_state(*options.state_file, {sim.payload_hex(), saved_writes})) {
-        print("could not write the state file");
+        sim.note("could not write the state file", now);
       }
     }
+    for (const auto& line : sim.take_log())
+      print(line);
   }
+  for (const auto& line : sim.take_log())
+    print(line);
   print("exiting");
   return 0;
 }

@@ -1,8 +1,11 @@
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -10,7 +13,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 extern char** environ;
 
@@ -40,7 +45,7 @@ bool read_until(int fd, std::string& buffer, std::string_view needle, Clock::tim
 
 class SimProcess {
  public:
-  explicit SimProcess(const std::string& link) {
+  explicit SimProcess(const std::vector<std::string>& options) {
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0)
       return;
@@ -50,7 +55,8 @@ class SimProcess {
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     std::string exe = HEMS_SIM_EXE;
-    std::vector<std::string> args{exe, "--pty", link, "--speed", "20", "--dialect", "bp35a1"};
+    std::vector<std::string> args{exe};
+    args.insert(args.end(), options.begin(), options.end());
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());
@@ -83,7 +89,7 @@ TEST(SimExecutable, AnswersSkverOverThePty) {
       std::filesystem::temp_directory_path() / ("hems-sim-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string link = (dir / "wisun").string();
-  SimProcess sim(link);
+  SimProcess sim({"--pty", link, "--speed", "20", "--dialect", "bp35a1"});
   ASSERT_GT(sim.pid(), 0);
 
   const auto deadline = Clock::now() + std::chrono::seconds{20};
@@ -122,6 +128,52 @@ TEST(SimExecutable, AnswersSkverOverThePty) {
   }
   EXPECT_TRUE(answered) << again;
   ::close(fd2);
+  std::filesystem::remove_all(dir);
+}
+
+// Connects to 127.0.0.1:port; -1 on failure.
+int connect_local(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Over TCP: WOPT is stored in the state file and read back by the next run.
+TEST(SimExecutable, TcpServesAndTheStateFileKeepsWopt) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hems-sim-tcp-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string state = (dir / "flash").string();
+  const auto deadline = Clock::now() + std::chrono::seconds{20};
+  for (int run = 0; run < 2; ++run) {
+    SimProcess sim({"--tcp", "0", "--echo", "off", "--state-file", state});
+    ASSERT_GT(sim.pid(), 0);
+    std::string log;
+    ASSERT_TRUE(read_until(sim.stdout_fd(), log, "\n", deadline)) << log;
+    ASSERT_TRUE(log.starts_with("READY tcp 127.0.0.1:")) << log;
+    const int port = std::stoi(log.substr(20));
+    const int fd = connect_local(port);
+    ASSERT_GE(fd, 0);
+    const std::string cmd = run == 0 ? "ROPT\r\nWOPT 01\r\nROPT\r\n" : "ROPT\r\n";
+    ASSERT_EQ(::write(fd, cmd.data(), cmd.size()), static_cast<ssize_t>(cmd.size()));
+    std::string reply;
+    EXPECT_TRUE(read_until(fd, reply, "OK 01\r", deadline)) << reply;
+    EXPECT_EQ(reply, run == 0 ? "OK 00\rOK\rOK 01\r" : "OK 01\r");
+    if (run == 0) {
+      EXPECT_TRUE(read_until(sim.stdout_fd(), log, "FLASH_WRITE 1", deadline)) << log;
+    }
+    ::close(fd);
+  }
+  std::ifstream in(state);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(content.find("flash_writes=1"), std::string::npos) << content;
   std::filesystem::remove_all(dir);
 }
 
