@@ -104,7 +104,14 @@ SimMs Simulator::random_ms(int lo, int hi) {
 void Simulator::log(const std::string& text) {
   char stamp[32];
   std::snprintf(stamp, sizeof stamp, "[%10.3f] ", static_cast<double>(now_.count()) / 1000.0);
-  log_.push_back(stamp + text);
+  // Secrets never reach the log, wherever they turn up in a line (even inside garbage input).
+  std::string clean = text;
+  for (const std::string* secret : {&options_.password, &options_.rbid}) {
+    for (std::size_t at; !secret->empty() && (at = clean.find(*secret)) != std::string::npos;) {
+      clean.replace(at, secret->size(), "<hidden>");
+    }
+  }
+  log_.push_back(stamp + clean);
 }
 
 void Simulator::emit(std::string_view bytes) {

@@ -178,6 +178,18 @@ TEST_P(SimDongle, WrongPasswordGivesEvent24) {
     EXPECT_EQ(l.find("999999999999"), std::string::npos) << l;
 }
 
+TEST_P(SimDongle, SecretsNeverReachTheLog) {
+  auto o = options_for(GetParam());
+  SimHarness h(o);
+  ASSERT_TRUE(h.join());
+  h.send("X" + o.password + " " + o.rbid + "\r\n");  // even inside a garbage line
+  EXPECT_TRUE(h.log_contains("<hidden>"));
+  for (const auto& l : h.log()) {
+    EXPECT_EQ(l.find(o.password), std::string::npos) << l;
+    EXPECT_EQ(l.find(o.rbid), std::string::npos) << l;
+  }
+}
+
 TEST_P(SimDongle, HexAndBinaryPayloadsFollowWopt) {
   SimHarness h(options_for(GetParam()));
   h.send("ROPT\r\n");
