@@ -263,6 +263,16 @@ TEST_F(PahoClientTest, FullOfflineBufferDropsTheOldestAndReportsIt) {
   EXPECT_THAT(handler_.events(), ElementsAre("dropped 2", "connected"));
 }
 
+TEST_F(PahoClientTest, StartedBeforeTheBrokerIsUpItReportsOnceAndKeepsTrying) {
+  broker_.stop();
+  auto client = start_client(options_for(broker_, "early"));
+  ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout));
+  EXPECT_THAT(handler_.events()[0], HasSubstr("cannot connect"));
+  broker_.start();
+  ASSERT_TRUE(eventually([&] { return handler_.connected_count() >= 1; }, kReconnectTimeout));
+  EXPECT_EQ(handler_.lost_count(), 1);  // later failed attempts are not reported again
+}
+
 TEST_F(PahoClientTest, InvalidServerUriIsReportedOnStart) {
   mqtt::ClientOptions options;
   options.server_uri = "tcp://127.0.0.1:1883";
