@@ -571,7 +571,10 @@ void Simulator::deliver_to_meter(Bytes payload) {
       log("meter ignored a request (silent)");
       return;
     }
+    const bool forced = meter_.power_forced();
     auto reply = meter_.handle(payload);
+    if (forced && !meter_.power_forced())
+      log("fault ended: crlf-binary (E7 = 00000D0A sent)");
     if (reply.infc_res_tid) {
       log(pending_infc_ == reply.infc_res_tid
               ? "INFC_Res came for TID " + std::to_string(*reply.infc_res_tid)

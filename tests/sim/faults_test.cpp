@@ -173,6 +173,7 @@ TEST_P(SimFaults, CrlfBinaryPutsCrLfIntoABinaryPayload) {
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(to_hex(frames[0]), "1081000102880105FF017201E70400000D0A");
   EXPECT_NE(h.out().find("\x0D\x0A\x0D\x0A", mark), std::string::npos);
+  EXPECT_TRUE(h.log_contains("fault ended: crlf-binary"));
 }
 
 TEST_P(SimFaults, UnplugAsksTheShellToDropAndRecreateTheTransport) {

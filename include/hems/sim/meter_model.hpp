@@ -44,6 +44,7 @@ class MeterModel {
 
   // The next E7 read returns this value (the crlf-binary fault).
   void force_next_power(std::int32_t watts) { forced_power_ = watts; }
+  bool power_forced() const { return forced_power_.has_value(); }
 
   std::int32_t power_w() const { return power_w_; }
   std::uint32_t import_raw() const;
