@@ -178,6 +178,23 @@ TEST_P(SimDongle, WrongPasswordGivesEvent24) {
     EXPECT_EQ(l.find("999999999999"), std::string::npos) << l;
 }
 
+TEST_P(SimDongle, UnencryptedRequestsAreSentButTheMeterIgnoresThem) {
+  SimHarness h(options_for(GetParam()));
+  ASSERT_TRUE(h.join());
+  ASSERT_TRUE(h.run_until_output("FF02:0000", seconds{5}));
+  const auto mark = h.out().size();
+  const Bytes frame = from_hex("1081000105FF010288016201E700").value();
+  std::string header =
+      "SKSENDTO 1 " + h.sim().meter_address() + " 0E1A 0 " + (a1() ? "" : "0 ") + "000E ";
+  Bytes bytes(header.begin(), header.end());
+  bytes.insert(bytes.end(), frame.begin(), frame.end());
+  h.send_bytes(bytes);
+  h.run_for(seconds{3});
+  EXPECT_NE(h.out().find(a1() ? " 00\r\nOK\r\n" : " 0 00\r\nOK\r\n", mark), std::string::npos);
+  EXPECT_EQ(h.out().find("ERXUDP", mark), std::string::npos);
+  EXPECT_TRUE(h.log_contains("unencrypted"));
+}
+
 TEST_P(SimDongle, SecretsNeverReachTheLog) {
   auto o = options_for(GetParam());
   SimHarness h(o);
