@@ -128,6 +128,15 @@ TEST(SimExecutable, AnswersSkverOverThePty) {
   }
   EXPECT_TRUE(answered) << again;
   ::close(fd2);
+  const pid_t pid = sim.pid();
+  ::kill(pid, SIGTERM);
+  std::string rest;
+  EXPECT_TRUE(read_until(sim.stdout_fd(), rest, "exiting", deadline)) << rest;
+  // A clean exit removes the link it made.
+  while (std::filesystem::is_symlink(link) && Clock::now() < deadline) {
+    ::usleep(10'000);
+  }
+  EXPECT_FALSE(std::filesystem::is_symlink(link));
   std::filesystem::remove_all(dir);
 }
 

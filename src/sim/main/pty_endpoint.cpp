@@ -22,7 +22,15 @@ bool make_raw(int fd) {
 class PtyEndpoint final : public Endpoint {
  public:
   explicit PtyEndpoint(std::string link) : link_(std::move(link)) {}
-  ~PtyEndpoint() override { close(); }
+  ~PtyEndpoint() override {
+    close();
+    // Leave no dangling link behind, unless someone re-pointed it meanwhile.
+    char target[256] = {};
+    const ssize_t n = ::readlink(link_.c_str(), target, sizeof target - 1);
+    if (n > 0 && slave_path_ == std::string(target, static_cast<std::size_t>(n))) {
+      ::unlink(link_.c_str());
+    }
+  }
 
   Result<std::string> open() override {
     close();
