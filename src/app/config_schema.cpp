@@ -43,6 +43,8 @@ const std::array kKeys{
     KeySpec{"meter", "instant_interval", HEMS_INT(meter.instant_interval)},
     KeySpec{"meter", "energy_interval", HEMS_INT(meter.energy_interval)},
     KeySpec{"meter", "scan_duration_max", HEMS_INT(meter.scan_duration_max)},
+    KeySpec{"meter", "response_timeout", HEMS_NUMBER(meter.response_timeout)},
+    KeySpec{"meter", "request_tries", HEMS_INT(meter.request_tries)},
     KeySpec{"lan", "enabled", HEMS_BOOL(lan.enabled)},
     KeySpec{"lan", "interface", HEMS_STRING(lan.interface)},
     KeySpec{"lan", "ipv6", HEMS_BOOL(lan.ipv6)},

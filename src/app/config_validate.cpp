@@ -164,6 +164,12 @@ void validate_meter(const MeterConfig& meter, LoadContext& context) {
   if (meter.scan_duration_max < 0 || meter.scan_duration_max > kMaxScanDuration) {
     context.error("meter.scan_duration_max", "meter.scan_duration_max must be 0-14");
   }
+  if (!(meter.response_timeout >= 1.0 && meter.response_timeout <= 120.0)) {
+    context.error("meter.response_timeout", "meter.response_timeout must be 1-120 seconds");
+  }
+  if (meter.request_tries < 1 || meter.request_tries > 12) {
+    context.error("meter.request_tries", "meter.request_tries must be 1-12");
+  }
 }
 
 void validate_lan(const LanConfig& lan, LoadContext& context) {

@@ -11,7 +11,8 @@ MqttObserver::MqttObserver(const std::string& server_uri, std::vector<std::strin
   options.max_retry = std::chrono::milliseconds(1000);
   client_ = mqtt::make_paho_client(options);
   client_->set_handler(this);
-  for (const auto& f : filters) client_->subscribe(f, 1);
+  for (const auto& f : filters)
+    client_->subscribe(f, 1);
   client_->start();
 }
 
@@ -56,12 +57,14 @@ std::optional<mqtt::Message> MqttObserver::wait_for(
   while (true) {
     for (; next < messages_.size(); ++next) {
       const auto& m = messages_[next];
-      if (m.topic == topic && (!accept || accept(m))) return m;
+      if (m.topic == topic && (!accept || accept(m)))
+        return m;
     }
     if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
       for (; next < messages_.size(); ++next) {
         const auto& m = messages_[next];
-        if (m.topic == topic && (!accept || accept(m))) return m;
+        if (m.topic == topic && (!accept || accept(m)))
+          return m;
       }
       return std::nullopt;
     }

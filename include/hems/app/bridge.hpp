@@ -45,7 +45,7 @@ class Bridge : public mqtt::Handler {
   void handle_raw_request(const std::string& payload);
   void publish_online_state();
   void publish_state();
-  void publish_availability(bool online);
+  void publish_availability(bool online, bool force = false);
   void publish_info();
   void publish_event(const std::string& type, const std::string& detail);
   void publish(const std::string& topic, const std::string& payload, bool retain, int qos = 1);
@@ -70,6 +70,7 @@ class Bridge : public mqtt::Handler {
   bool stopping_ = false;
   meter::MeterValues values_;
   std::string last_seen_;
+  std::string last_info_;
   struct PendingGet {
     nlohmann::json transaction;
     TimePoint deadline;

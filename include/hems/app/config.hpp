@@ -35,9 +35,11 @@ struct MeterConfig {
   std::string password;               // B-route password (secret), 12 characters
   std::string password_file;          // path the password was read from
   std::string state_dir = "/var/lib/hems2mqtt";
-  int instant_interval = 10;  // seconds between reads of E7/E8
-  int energy_interval = 60;   // seconds between reads of E0/E3
-  int scan_duration_max = 8;  // largest SKSCAN DURATION tried when the meter is not found
+  int instant_interval = 10;     // seconds between reads of E7/E8
+  int energy_interval = 60;      // seconds between reads of E0/E3
+  int scan_duration_max = 8;     // largest SKSCAN DURATION tried when the meter is not found
+  double response_timeout = 12;  // seconds to wait for the meter's answer before a resend
+  int request_tries = 3;         // sends of one request before it counts as unanswered
 };
 
 struct LanConfig {

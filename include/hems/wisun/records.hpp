@@ -23,9 +23,9 @@ struct FailRecord {  // "FAIL ERnn"
 
 struct EventRecord {  // "EVENT <num> <addr> [<side>] [<param>]"
   std::uint8_t number = 0;
-  std::string sender;                // IPv6 as sent (may be empty for EVENT C0)
-  std::optional<int> side;           // dual-stack dialect only
-  std::optional<std::uint8_t> param; // e.g. EVENT 21 result
+  std::string sender;                 // IPv6 as sent (may be empty for EVENT C0)
+  std::optional<int> side;            // dual-stack dialect only
+  std::optional<std::uint8_t> param;  // e.g. EVENT 21 result
 };
 
 struct PanDescriptorRecord {  // "EPANDESC" block
@@ -43,10 +43,10 @@ struct UdpRecord {  // "ERXUDP ..." with its payload read by DATALEN
   std::string destination;
   std::uint16_t remote_port = 0;
   std::uint16_t local_port = 0;
-  std::string sender_mac;              // 16 hex digits
-  std::optional<int> rssi;             // dual-stack with SA2=1: the extra field, raw value
+  std::string sender_mac;   // 16 hex digits
+  std::optional<int> rssi;  // dual-stack with SA2=1: the extra field, raw value
   bool secured = false;
-  std::optional<int> side;             // dual-stack only
+  std::optional<int> side;  // dual-stack only
   Bytes data;
 };
 

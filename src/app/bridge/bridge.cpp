@@ -76,6 +76,8 @@ meter::ReaderConfig reader_config(const Config& config) {
   meter::ReaderConfig r;
   r.instant_interval = seconds(config.meter.instant_interval);
   r.energy_interval = seconds(config.meter.energy_interval);
+  r.response_timeout = Duration(static_cast<std::int64_t>(config.meter.response_timeout * 1000.0));
+  r.tries = config.meter.request_tries;
   return r;
 }
 
@@ -102,25 +104,41 @@ std::optional<std::uint8_t> epc_for_key(const std::string& key) {
   return std::nullopt;
 }
 
-json values_to_json(const meter::MeterValues& v) {
+// Rounds to a number of decimals so that 65139 x 0.1 is published as 6513.9, not
+// 6513.900000000001: dividing by a power of ten gives the shortest representation.
+double round_to(double x, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(x * scale) / scale;
+}
+
+// Decimals that the meter's energy unit (E1) and coefficient can express.
+int energy_decimals(const meter::MeterIdentity& id) {
+  const double step = id.unit_kwh * id.coefficient;
+  if (step <= 0.0 || step >= 1.0)
+    return 0;
+  return std::clamp(static_cast<int>(std::lround(-std::log10(step))), 0, 6);
+}
+
+json values_to_json(const meter::MeterValues& v, int decimals) {
   json j = json::object();
   if (v.power_w)
     j["power_w"] = *v.power_w;
-  auto round = [](double x, double step) { return std::round(x / step) * step; };
   if (v.current_r_a)
-    j["current_r_a"] = round(*v.current_r_a, 0.1);
+    j["current_r_a"] = round_to(*v.current_r_a, 1);
   if (v.current_t_a)
-    j["current_t_a"] = round(*v.current_t_a, 0.1);
+    j["current_t_a"] = round_to(*v.current_t_a, 1);
   if (v.energy_import_kwh)
-    j["energy_import_kwh"] = *v.energy_import_kwh;
+    j["energy_import_kwh"] = round_to(*v.energy_import_kwh, decimals);
   if (v.energy_export_kwh)
-    j["energy_export_kwh"] = *v.energy_export_kwh;
-  if (v.energy_import_fixed_kwh)
-    j["energy_import_fixed_kwh"] = *v.energy_import_fixed_kwh;
+    j["energy_export_kwh"] = round_to(*v.energy_export_kwh, decimals);
+  if (v.energy_import_fixed_kwh) {
+    j["energy_import_fixed_kwh"] = round_to(*v.energy_import_fixed_kwh, decimals);
+  }
   if (v.energy_import_fixed_at)
     j["energy_import_fixed_at"] = *v.energy_import_fixed_at;
-  if (v.energy_export_fixed_kwh)
-    j["energy_export_fixed_kwh"] = *v.energy_export_fixed_kwh;
+  if (v.energy_export_fixed_kwh) {
+    j["energy_export_fixed_kwh"] = round_to(*v.energy_export_fixed_kwh, decimals);
+  }
   if (v.energy_export_fixed_at)
     j["energy_export_fixed_at"] = *v.energy_export_fixed_at;
   return j;
@@ -178,7 +196,7 @@ void Bridge::shutdown() {
     session_.stop(loop_.now());
     handle_session_actions();
   }
-  publish_availability(false);
+  publish_availability(false, true);
   publish(topic("bridge/state"), R"({"state":"offline"})", true);
   mqtt_->stop(std::chrono::milliseconds(3000));
   close_transport();
@@ -355,7 +373,7 @@ void Bridge::handle_reader_actions() {
               last_seen_ = local_iso8601_now();
               publish_state();
               if (!pending_gets_.empty()) {
-                json data = values_to_json(values_);
+                json data = values_to_json(values_, energy_decimals(reader_.identity()));
                 for (auto& g : pending_gets_)
                   respond(meter_topic("response"), g.transaction, true, data, "");
                 pending_gets_.clear();
@@ -550,24 +568,27 @@ void Bridge::publish(const std::string& t, const std::string& payload, bool reta
 
 void Bridge::publish_online_state() {
   publish(topic("bridge/state"), R"({"state":"online"})", true);
+  last_info_.clear();
   publish_info();
   if (!values_.empty())
     publish_state();
-  publish_availability(meter_online_);
+  publish_availability(meter_online_, true);
 }
 
 void Bridge::publish_state() {
-  json j = values_to_json(values_);
+  json j = values_to_json(values_, energy_decimals(reader_.identity()));
   if (!last_seen_.empty())
     j["last_seen"] = last_seen_;
   publish(meter_topic(), j.dump(), true);
 }
 
-void Bridge::publish_availability(bool online) {
+void Bridge::publish_availability(bool online, bool force) {
   if (!config_.meter.enabled)
     return;
   const bool changed = online != meter_online_;
   meter_online_ = online;
+  if (!changed && !force)
+    return;
   if (changed)
     log(Level::info, std::string("meter is ") + (online ? "online" : "offline"));
   publish(meter_topic("availability"), online ? R"({"state":"online"})" : R"({"state":"offline"})",
@@ -611,7 +632,11 @@ void Bridge::publish_info() {
                     {"instant_interval", config_.meter.instant_interval},
                     {"energy_interval", config_.meter.energy_interval},
                     {"lan_enabled", config_.lan.enabled}};
-  publish(topic("bridge/info"), info.dump(), true);
+  std::string payload = info.dump();
+  if (payload == last_info_)
+    return;  // state changes often repeat the same information
+  last_info_ = std::move(payload);
+  publish(topic("bridge/info"), last_info_, true);
 }
 
 void Bridge::publish_event(const std::string& type, const std::string& detail) {
