@@ -35,7 +35,7 @@ class BridgeFixture : public ::testing::Test {
 
   void SetUp() override {
     dir_ = make_temp_dir("hems-it");
-    broker_ = std::make_unique<test::MosquittoBroker>();
+    broker_ = std::make_unique<test::MosquittoBroker>(broker_options());
     broker_->start();
     observer_ = std::make_unique<MqttObserver>(
         broker_->uri(), std::vector<std::string>{"hems2mqtt/#", "homeassistant/#"});
@@ -56,6 +56,8 @@ class BridgeFixture : public ::testing::Test {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
+
+  virtual test::MosquittoBroker::Options broker_options() const { return {}; }
 
   static std::string tail(const std::string& text) {
     return text.size() > 12000 ? text.substr(text.size() - 12000) : text;
@@ -82,9 +84,10 @@ class BridgeFixture : public ::testing::Test {
     }
   }
 
-  void write_config(const std::string& extra_meter = "") {
+  void write_config(const std::string& extra_meter = "", const std::string& extra_mqtt = "") {
     std::ofstream out(dir_ + "/config.toml");
     out << "[mqtt]\nserver = \"" << broker_->uri() << "\"\n"
+        << extra_mqtt << "\n"
         << "[meter]\ndevice = \"" << device_ << "\"\n"
         << "id = \"" << kRouteBId << "\"\npassword = \"" << kPassword << "\"\n"
         << "state_dir = \"" << dir_ << "/state\"\n"
@@ -99,9 +102,10 @@ class BridgeFixture : public ::testing::Test {
   }
 
   // Starts everything and waits for the first complete reading.
-  void start_all(const SimSetup& setup, const std::string& extra_meter = "") {
+  void start_all(const SimSetup& setup, const std::string& extra_meter = "",
+                 const std::string& extra_mqtt = "") {
     start_sim(setup);
-    write_config(extra_meter);
+    write_config(extra_meter, extra_mqtt);
     start_bridge();
     ASSERT_TRUE(wait_state([](const json& s) { return s.contains("power_w"); }, 60s))
         << "no reading published";

@@ -12,6 +12,10 @@ struct LinkCase {
   std::string payload;  // binary | hex
 };
 
+void PrintTo(const LinkCase& c, std::ostream* os) {
+  *os << c.dialect << "/" << c.transport << "/" << c.payload;
+}
+
 std::string case_name(const ::testing::TestParamInfo<LinkCase>& info) {
   return info.param.dialect + "_" + info.param.transport + "_" + info.param.payload;
 }

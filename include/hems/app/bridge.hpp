@@ -31,6 +31,7 @@ class Bridge : public mqtt::Handler {
   void on_connected() override;
   void on_connection_lost(const std::string& cause) override;
   void on_message(mqtt::Message msg) override;
+  void on_messages_dropped(std::uint64_t count) override;
 
  private:
   void process();  // runs every pending action of the cores, then re-arms the timer
@@ -42,11 +43,14 @@ class Bridge : public mqtt::Handler {
   void handle_reader_actions();
   void handle_message(const mqtt::Message& msg);
   void handle_get(const std::string& payload);
+  void handle_set(const std::string& payload);
+  void answer_pending_gets(const meter::MeterValues& update);
   void handle_raw_request(const std::string& payload);
   void publish_online_state();
   void publish_state();
   void publish_availability(bool online, bool force = false);
   void publish_info();
+  void publish_devices();
   void publish_event(const std::string& type, const std::string& detail);
   void publish(const std::string& topic, const std::string& payload, bool retain, int qos = 1);
   void respond(const std::string& topic, const nlohmann::json& transaction, bool ok,
@@ -73,6 +77,7 @@ class Bridge : public mqtt::Handler {
   std::string last_info_;
   struct PendingGet {
     nlohmann::json transaction;
+    std::vector<std::string> keys;  // empty: everything
     TimePoint deadline;
   };
   std::vector<PendingGet> pending_gets_;

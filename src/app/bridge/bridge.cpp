@@ -175,6 +175,7 @@ void Bridge::start() {
   log(Level::info, std::string("hems2mqtt ") + kVersion + " starting");
   mqtt_->set_handler(this);
   mqtt_->subscribe(meter_topic("get"), 1);
+  mqtt_->subscribe(meter_topic("set"), 1);
   mqtt_->subscribe(topic("bridge/request/echonet"), 1);
   if (!config_.mqtt.discovery_prefix.empty()) {
     mqtt_->subscribe(config_.mqtt.discovery_prefix + "/status", 1);
@@ -216,6 +217,13 @@ void Bridge::on_connection_lost(const std::string& cause) {
   loop_.post([this, cause] {
     log(Level::warning,
         "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
+  });
+}
+
+void Bridge::on_messages_dropped(std::uint64_t count) {
+  loop_.post([count] {
+    log(Level::warning, "the MQTT offline buffer was full: dropped the " + std::to_string(count) +
+                            " oldest messages");
   });
 }
 
@@ -372,14 +380,10 @@ void Bridge::handle_reader_actions() {
               values_.merge(a.values);
               last_seen_ = local_iso8601_now();
               publish_state();
-              if (!pending_gets_.empty()) {
-                json data = values_to_json(values_, energy_decimals(reader_.identity()));
-                for (auto& g : pending_gets_)
-                  respond(meter_topic("response"), g.transaction, true, data, "");
-                pending_gets_.clear();
-              }
+              answer_pending_gets(a.values);
             } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
               publish_info();
+              publish_devices();
             } else if constexpr (std::is_same_v<T, meter::MeterUnresponsive>) {
               publish_availability(false);
               session_.report_meter_unresponsive(loop_.now());
@@ -431,43 +435,58 @@ void Bridge::handle_message(const mqtt::Message& msg) {
   if (msg.payload.size() > kMaxRequestBytes) {
     log(Level::warning, "dropped an oversized request on " + msg.topic + " (" +
                             std::to_string(msg.payload.size()) + " bytes)");
-    respond(msg.topic == meter_topic("get") ? meter_topic("response")
-                                            : topic("bridge/response/echonet"),
+    respond(msg.topic.starts_with(meter_topic() + "/") ? meter_topic("response")
+                                                       : topic("bridge/response/echonet"),
             nullptr, false, json::object(), "request too large");
     return;
   }
   if (msg.topic == meter_topic("get")) {
     handle_get(msg.payload);
+  } else if (msg.topic == meter_topic("set")) {
+    handle_set(msg.payload);
   } else if (msg.topic == topic("bridge/request/echonet")) {
     handle_raw_request(msg.payload);
   }
 }
 
 void Bridge::handle_get(const std::string& payload) {
+  const std::string reply_topic = meter_topic("response");
   json request = json::parse(payload.empty() ? "{}" : payload, nullptr, false);
   if (request.is_discarded() || !request.is_object()) {
-    log(Level::warning, "get request is not a JSON object");
-    respond(meter_topic("response"), nullptr, false, json::object(),
-            "request must be a JSON object");
+    log(Level::warning, "get request is not a JSON object; ignored");
+    respond(reply_topic, nullptr, false, json::object(), "request must be a JSON object");
     return;
   }
   json transaction = request.contains("transaction") ? request["transaction"] : json();
+  if (!transaction.is_null() && !transaction.is_string() && !transaction.is_number()) {
+    log(Level::warning, "get request has a transaction that is not a string or number");
+    respond(reply_topic, nullptr, false, json::object(),
+            "\"transaction\" must be a string or a number");
+    return;
+  }
   std::vector<std::uint8_t> epcs;
+  std::vector<std::string> keys;
   for (auto& [key, value] : request.items()) {
     if (key == "transaction")
       continue;
     auto epc = epc_for_key(key);
     if (!epc) {
       log(Level::warning, "get request names an unknown value: " + key);
-      respond(meter_topic("response"), transaction, false, json::object(), "unknown value: " + key);
+      respond(reply_topic, transaction, false, json::object(), "unknown value: " + key);
       return;
     }
+    if (!value.is_string() && !value.is_null()) {
+      log(Level::warning, "get request: the value of " + key + " must be \"\"");
+      respond(reply_topic, transaction, false, json::object(),
+              "the value of " + key + " must be \"\"");
+      return;
+    }
+    keys.push_back(key);
     if (std::find(epcs.begin(), epcs.end(), *epc) == epcs.end())
       epcs.push_back(*epc);
   }
   if (!link_up_) {
-    respond(meter_topic("response"), transaction, false, json::object(),
-            "the meter is not connected");
+    respond(reply_topic, transaction, false, json::object(), "the meter is not connected");
     return;
   }
   if (epcs.empty()) {
@@ -476,8 +495,47 @@ void Bridge::handle_get(const std::string& payload) {
     reader_.request_epcs(epcs, loop_.now());
   }
   if (!transaction.is_null()) {
-    pending_gets_.push_back(PendingGet{transaction, loop_.now() + seconds(60)});
+    pending_gets_.push_back(PendingGet{transaction, std::move(keys), loop_.now() + seconds(60)});
   }
+}
+
+void Bridge::answer_pending_gets(const meter::MeterValues& update) {
+  if (pending_gets_.empty())
+    return;
+  const int decimals = energy_decimals(reader_.identity());
+  const json arrived = values_to_json(update, decimals);
+  const json current = values_to_json(values_, decimals);
+  for (auto it = pending_gets_.begin(); it != pending_gets_.end();) {
+    bool covered =
+        it->keys.empty() || std::any_of(it->keys.begin(), it->keys.end(),
+                                        [&](const std::string& k) { return arrived.contains(k); });
+    if (!covered) {
+      ++it;
+      continue;
+    }
+    json data = json::object();
+    if (it->keys.empty()) {
+      data = current;
+    } else {
+      for (const auto& k : it->keys) {
+        if (current.contains(k))
+          data[k] = current[k];
+      }
+    }
+    respond(meter_topic("response"), it->transaction, true, data, "");
+    it = pending_gets_.erase(it);
+  }
+}
+
+void Bridge::handle_set(const std::string& payload) {
+  json request = json::parse(payload, nullptr, false);
+  json transaction =
+      (!request.is_discarded() && request.is_object() && request.contains("transaction"))
+          ? request["transaction"]
+          : json();
+  log(Level::warning, "set request for the smart meter ignored: it has no writable values");
+  respond(meter_topic("response"), transaction, false, json::object(),
+          "the smart meter has no writable values");
 }
 
 void Bridge::handle_raw_request(const std::string& payload) {
@@ -570,6 +628,7 @@ void Bridge::publish_online_state() {
   publish(topic("bridge/state"), R"({"state":"online"})", true);
   last_info_.clear();
   publish_info();
+  publish_devices();
   if (!values_.empty())
     publish_state();
   publish_availability(meter_online_, true);
@@ -637,6 +696,33 @@ void Bridge::publish_info() {
     return;  // state changes often repeat the same information
   last_info_ = std::move(payload);
   publish(topic("bridge/info"), last_info_, true);
+}
+
+void Bridge::publish_devices() {
+  json devices = json::array();
+  if (config_.meter.enabled) {
+    const auto& id = reader_.identity();
+    json get = json::array();
+    for (std::uint8_t epc : id.get_map)
+      get.push_back(epc_key(epc));
+    json meter = {{"id", config_.meter.name},
+                  {"type", "smart_meter"},
+                  {"eoj", "0x028801"},
+                  {"class", "low_voltage_smart_electric_energy_meter"},
+                  {"properties", {{"get", get}, {"set", json::array()}, {"inf", json::array()}}}};
+    if (const auto& pan = session_.status().pan; pan && !pan->ipv6.empty()) {
+      meter["address"] = pan->ipv6;
+    }
+    if (id.manufacturer_code) {
+      char code[12];
+      std::snprintf(code, sizeof code, "0x%06X", *id.manufacturer_code);
+      meter["manufacturer"] = code;
+    }
+    if (!id.serial_number.empty())
+      meter["serial_number"] = id.serial_number;
+    devices.push_back(meter);
+  }
+  publish(topic("bridge/devices"), devices.dump(), true);
 }
 
 void Bridge::publish_event(const std::string& type, const std::string& detail) {
