@@ -268,6 +268,37 @@ INSTANTIATE_TEST_SUITE_P(
                set("json_attributes_template", "{{ value_json | tojson }}"), "json_attributes:"},
         Broken{"number min above max", topic_for("number", "power"),
                as("number", {{"command_topic", "t"}, {"min", 30}, {"max", 16}}), "range:"},
+        Broken{"unit not a string", kTopic, set("unit_of_measurement", 1), "unit:"},
+        Broken{"state_class not a string", kTopic, set("state_class", true), "state_class:"},
+        Broken{"device_class not a string", kTopic, set("device_class", 5), "device_class:"},
+        Broken{"measurement_angle without degrees", kTopic,
+               [](json& c) {
+                 c.erase("device_class");
+                 c["state_class"] = "measurement_angle";
+               },
+               "unit:"},
+        Broken{"enum with empty options", kTopic,
+               [](json& c) {
+                 c["device_class"] = "enum";
+                 c.erase("unit_of_measurement");
+                 c.erase("state_class");
+                 c["options"] = json::array();
+               },
+               "options:"},
+        Broken{"number with a timestamp class", topic_for("number", "power"),
+               as("number", {{"command_topic", "t"}, {"device_class", "timestamp"}}),
+               "device_class:"},
+        Broken{"state_class on a button", kButton,
+               as("button", {{"command_topic", "t"}, {"state_class", "measurement"}}),
+               "state_class:"},
+        Broken{"availability topic with wildcard", kTopic,
+               set("availability", json::array({{{"topic", "a/+/b"}}})), "availability:"},
+        Broken{"device not an object", kTopic, set("device", "x"), "device:"},
+        Broken{"device model not a string", kTopic,
+               set("device", {{"identifiers", {"a"}}, {"model", 3}}), "device:"},
+        Broken{"climate min_temp above max_temp", topic_for("climate", "power"),
+               as("climate", {{"mode_command_topic", "t"}, {"min_temp", 30}, {"max_temp", 7}}),
+               "range:"},
         Broken{"climate temperature unit", topic_for("climate", "power"),
                as("climate", {{"mode_command_topic", "t"}, {"temperature_unit", "K"}}),
                "range:"}));
