@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hems/app/config.hpp"
+#include "hems/ha/types.hpp"
 #include "hems/io/event_loop.hpp"
 #include "hems/io/transport.hpp"
 #include "hems/meter/reader.hpp"
@@ -51,6 +52,9 @@ class Bridge : public mqtt::Handler {
   void publish_availability(bool online, bool force = false);
   void publish_info();
   void publish_devices();
+  void publish_discovery(bool force);
+  void load_discovery_topics();
+  void save_discovery_topics();
   void publish_event(const std::string& type, const std::string& detail);
   void publish(const std::string& topic, const std::string& payload, bool retain, int qos = 1);
   void respond(const std::string& topic, const nlohmann::json& transaction, bool ok,
@@ -75,6 +79,8 @@ class Bridge : public mqtt::Handler {
   meter::MeterValues values_;
   std::string last_seen_;
   std::string last_info_;
+  std::vector<ha::DiscoveryMessage> discovery_;  // what Home Assistant was last told
+  bool single_phase_ = false;
   struct PendingGet {
     nlohmann::json transaction;
     std::vector<std::string> keys;  // empty: everything

@@ -11,6 +11,7 @@
 
 #include "hems/app/log.hpp"
 #include "hems/echonet/frame.hpp"
+#include "hems/ha/discovery.hpp"
 #include "hems/version.hpp"
 
 namespace hems::app {
@@ -19,6 +20,7 @@ namespace {
 using nlohmann::json;
 constexpr std::size_t kMaxRequestBytes = 16 * 1024;
 constexpr const char* kPanCacheFile = "pan-cache";
+constexpr const char* kDiscoveryFile = "discovery-topics";
 
 Level to_level(wisun::LogLevel level) {
   return static_cast<Level>(static_cast<int>(level));
@@ -153,7 +155,9 @@ Bridge::Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client>
       mqtt_(std::move(mqtt)),
       transport_(std::move(transport)),
       session_(session_config(config_)),
-      reader_(reader_config(config_)) {}
+      reader_(reader_config(config_)) {
+  load_discovery_topics();
+}
 
 Bridge::~Bridge() {
   if (mqtt_)
@@ -377,6 +381,10 @@ void Bridge::handle_reader_actions() {
             if constexpr (std::is_same_v<T, meter::SendFrame>) {
               session_.send_frame(std::move(a.frame), loop_.now());
             } else if constexpr (std::is_same_v<T, meter::ValuesUpdated>) {
+              if (a.values.current_r_a && !a.values.current_t_a && !single_phase_) {
+                single_phase_ = true;  // E8 without a T phase: single-phase two-wire
+                publish_discovery(false);
+              }
               values_.merge(a.values);
               last_seen_ = local_iso8601_now();
               publish_state();
@@ -384,6 +392,7 @@ void Bridge::handle_reader_actions() {
             } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
               publish_info();
               publish_devices();
+              publish_discovery(false);
             } else if constexpr (std::is_same_v<T, meter::MeterUnresponsive>) {
               publish_availability(false);
               session_.report_meter_unresponsive(loop_.now());
@@ -621,7 +630,7 @@ void Bridge::respond(const std::string& reply_topic, const nlohmann::json& trans
 // ---- publishing --------------------------------------------------------------------------------
 
 void Bridge::publish(const std::string& t, const std::string& payload, bool retain, int qos) {
-  mqtt_->publish(mqtt::Message{t, payload, qos, retain && config_.mqtt.retain});
+  mqtt_->publish(mqtt::Message{t, payload, qos, retain});
 }
 
 void Bridge::publish_online_state() {
@@ -629,6 +638,7 @@ void Bridge::publish_online_state() {
   last_info_.clear();
   publish_info();
   publish_devices();
+  publish_discovery(true);
   if (!values_.empty())
     publish_state();
   publish_availability(meter_online_, true);
@@ -638,7 +648,7 @@ void Bridge::publish_state() {
   json j = values_to_json(values_, energy_decimals(reader_.identity()));
   if (!last_seen_.empty())
     j["last_seen"] = last_seen_;
-  publish(meter_topic(), j.dump(), true);
+  publish(meter_topic(), j.dump(), config_.mqtt.retain);
 }
 
 void Bridge::publish_availability(bool online, bool force) {
@@ -696,6 +706,56 @@ void Bridge::publish_info() {
     return;  // state changes often repeat the same information
   last_info_ = std::move(payload);
   publish(topic("bridge/info"), last_info_, true);
+}
+
+void Bridge::publish_discovery(bool force) {
+  if (config_.mqtt.discovery_prefix.empty() || !config_.meter.enabled)
+    return;
+  const auto& id = reader_.identity();
+  if (!id.complete())
+    return;  // the unique ids need the meter's identity
+  ha::MeterDevice device;
+  device.name = config_.meter.name;
+  device.manufacturer_code = id.manufacturer_code;
+  device.serial_number = id.serial_number;
+  device.release = id.release;
+  device.firmware = session_.status().firmware;
+  device.has_current_t = !single_phase_;
+  device.has_export = id.supports(0xE3);
+  auto messages = ha::meter_discovery(
+      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix}, device, kVersion);
+  if (!force && messages == discovery_)
+    return;
+  // Entities that no longer exist (another meter, a phase that is not there) are removed.
+  for (const auto& removal : ha::removals(discovery_, messages)) {
+    publish(removal.topic, "", true);
+  }
+  for (const auto& m : messages)
+    publish(m.topic, m.payload, true);
+  if (messages != discovery_) {
+    log(Level::info,
+        "published Home Assistant discovery for " + std::to_string(messages.size()) + " entities");
+  }
+  discovery_ = std::move(messages);
+  save_discovery_topics();
+}
+
+void Bridge::load_discovery_topics() {
+  std::ifstream in(std::filesystem::path(config_.meter.state_dir) / kDiscoveryFile);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty())
+      discovery_.push_back(ha::DiscoveryMessage{line, {}});
+  }
+}
+
+void Bridge::save_discovery_topics() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.meter.state_dir, ec);
+  std::ofstream out(std::filesystem::path(config_.meter.state_dir) / kDiscoveryFile,
+                    std::ios::trunc);
+  for (const auto& m : discovery_)
+    out << m.topic << "\n";
 }
 
 void Bridge::publish_devices() {
