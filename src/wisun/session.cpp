@@ -88,15 +88,15 @@ void Session::on_transport_failed(TimePoint now, const std::string& reason) {
   if (status_.state != LinkState::closed) {
     actions_.emplace_back(LinkEvent{"dongle_lost", reason});
   }
-  log(LogLevel::warning, "dongle link lost or not available: " + reason);
   in_flight_.reset();
   actions_.emplace_back(CloseTransport{});
   // Reopen after a pause that grows while the device stays away.
   ++ladder_rounds_;
   Duration pause = config_.retry_pause;
-  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i)
-    pause *= 2;
+  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i) pause *= 2;
   pause = std::min(pause, config_.max_pause);
+  log(LogLevel::warning, "dongle link lost or not available (retrying in " +
+                             std::to_string(pause.count() / 1000) + " s): " + reason);
   step_ = Step::pause;
   after_pause_ = Recovery::reopen;
   deadline_ = now + pause;

@@ -284,7 +284,6 @@ void Bridge::open_transport() {
     close_transport();
   auto opened = transport_->open();
   if (!opened) {
-    log(Level::warning, opened.error().message);
     session_.on_transport_failed(loop_.now(), opened.error().message);
     return;
   }
