@@ -1,0 +1,211 @@
+#pragma once
+
+// The ECHONET Lite controller for appliances on the LAN: discovery, per-node request queues,
+// identification, property maps, polling, notifications and user requests. Sans-I/O: datagrams
+// and the time go in, actions come out; the owner sends the datagrams and publishes the rest.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "hems/common/bytes.hpp"
+#include "hems/common/time.hpp"
+#include "hems/echonet/frame.hpp"
+
+namespace hems::lan {
+
+inline constexpr const char* kMulticastV4 = "224.0.23.0";
+inline constexpr const char* kMulticastV6 = "ff02::1";
+inline constexpr std::uint16_t kPort = 3610;
+
+struct ControllerConfig {
+  Duration timeout{3000};  // first wait for an answer; each retry waits twice as long as the last
+  int retries = 3;         // sends after the first one, same TID
+  double jitter = 0.2;     // each wait is lengthened by a random share of up to this much
+  std::uint64_t seed = 1;  // seeds the jitter, so a run can be replayed
+  Duration poll_interval{60000};
+  Duration discovery_interval{300000};
+  int startup_discoveries = 3;               // discovery rounds right after start ...
+  Duration startup_spacing{2000};            // ... this far apart, before the periodic ones
+  bool ipv4 = true, ipv6 = true;             // multicast discovery on 224.0.23.0 / ff02::1
+  std::vector<std::string> hosts;            // nodes probed by unicast as well
+  std::map<std::string, std::string> names;  // "<uid or address>/<0xEOJ>" -> friendly id
+  int failures_before_offline = 2;           // polls that used up every retry
+  std::size_t max_epcs_per_frame = 8;        // a poll of more EPCs is sent as several frames
+};
+
+struct DeviceInfo {
+  std::string id;
+  std::string address;
+  echonet::Eoj eoj;
+  Bytes node_id;  // the node profile's 0x83 identification number; empty when unavailable
+  std::optional<std::uint32_t> manufacturer;            // 0x8A
+  std::vector<std::uint8_t> get_map, set_map, inf_map;  // 0x9F, 0x9E, 0x9D
+};
+
+// Actions for the owner, in order.
+struct SendDatagram {
+  std::string to;  // an address; multicast for discovery
+  bool multicast = false;
+  Bytes payload;
+};
+struct DeviceFound {  // a new device, or a known one at a new address (same id)
+  DeviceInfo device;
+};
+struct PropertiesUpdated {  // values read by a poll or a get, or notified by the device
+  std::string device_id;
+  std::vector<echonet::Property> properties;
+};
+struct AvailabilityChanged {
+  std::string device_id;
+  bool online = false;
+};
+enum class PropertyOutcome { accepted, rejected, timeout };
+struct RequestDone {  // the answer to get(), set() or raw(), under the caller's request id
+  std::string request_id;
+  std::string device_id;  // empty for a raw request to an address with no known device
+  std::uint8_t esv = 0;   // the answer's service code (an SNA if any frame got one); 0: none
+  // get: the value read (accepted) or the requested EPC with no EDT; set: the requested value;
+  // raw: the properties exactly as answered.
+  std::vector<std::pair<echonet::Property, PropertyOutcome>> results;
+};
+struct LanLog {
+  int level = 3;  // 0 error, 1 warning, 2 info, 3 debug, 4 trace
+  std::string text;
+};
+using Action = std::variant<SendDatagram, DeviceFound, PropertiesUpdated, AvailabilityChanged,
+                            RequestDone, LanLog>;
+
+std::string to_string(PropertyOutcome outcome);  // "accepted", "rejected", "timeout"
+
+class Controller {
+ public:
+  explicit Controller(ControllerConfig config);
+
+  // Multicast discovery (Get 0xD6, 0x83, 0x8A to 0x0EF001) plus unicast to every host, repeated
+  // a few times and then every discovery_interval.
+  void start(TimePoint now);
+  void on_datagram(const std::string& from, ByteView payload, TimePoint now);
+  void on_timer(TimePoint now);
+  std::optional<TimePoint> next_deadline() const;
+
+  // Reads EPCs of a known device (none: every readable one). Answered by RequestDone.
+  void get(std::string request_id, const std::string& device_id, std::vector<std::uint8_t> epcs,
+           TimePoint now);
+  // Writes with SetC (need_reply) or SetI. A SetI is reported accepted unless a SetI_SNA comes
+  // back within the timeout.
+  void set(std::string request_id, const std::string& device_id,
+           std::vector<echonet::Property> props, bool need_reply, TimePoint now);
+  // Sends `frame` (its TID replaced) to any address, known node or not.
+  void raw(std::string request_id, const std::string& address, echonet::Frame frame, TimePoint now);
+
+  std::vector<Action> take_actions();
+  const std::map<std::string, DeviceInfo>& devices() const { return devices_; }
+
+ private:
+  enum class Purpose { identify, maps, poll, user_get, user_set, raw };
+  struct Request {
+    Purpose purpose = Purpose::poll;
+    echonet::Frame frame;  // TID assigned when first sent
+    int sends = 0;
+    TimePoint deadline{};
+    std::optional<std::uint64_t> operation;    // user get/set/raw
+    std::optional<std::uint64_t> split_group;  // a single-EPC part of a split Get
+  };
+  struct Operation {
+    std::string request_id, device_id;
+    std::uint8_t esv = 0;
+    bool raw = false;
+    int pending = 0;  // frames not finished yet
+    std::vector<std::pair<echonet::Property, PropertyOutcome>> results;
+  };
+  struct SplitGroup {
+    int pending = 0;
+    bool answered = false;
+  };
+  struct ObjectState {
+    DeviceInfo info;
+    bool announced = false;
+    bool online = false;
+    int failures = 0;
+    int outstanding = 0;         // maps or poll frames queued or in flight
+    bool maps_answered = false;  // some maps frame of this round got an answer
+    TimePoint next_due{};
+  };
+  struct Node {
+    std::string address;
+    bool discovered = false;       // found by discovery or an instance list (not only a raw target)
+    bool identified = false;       // identification finished: objects exist
+    int identify_outstanding = 0;  // node-profile Get frames queued or in flight
+    bool single_epc = false;       // answers only one EPC per Get
+    std::vector<std::uint8_t> asked;  // node-profile EPCs already asked for
+    Bytes node_id;
+    std::optional<std::uint32_t> manufacturer;
+    std::vector<echonet::Eoj> instances;
+    std::map<echonet::Eoj, ObjectState> objects;
+    std::deque<Request> urgent, background;
+    std::optional<Request> in_flight;
+  };
+
+  // discovery
+  void discovery_round(TimePoint now);
+  bool is_discovery_tid(std::uint16_t tid) const;
+  void on_discovery_answer(const std::string& from, const echonet::Frame& frame, TimePoint now);
+  void on_notification(const std::string& from, const echonet::Frame& frame, TimePoint now);
+
+  // identification
+  Node& node_for(const std::string& address);
+  void apply_node_profile(Node& node, const std::vector<echonet::Property>& props);
+  void advance_identity(Node& node, TimePoint now);
+  void adopt_moved_node(Node& node);
+  void create_objects(Node& node, TimePoint now);
+  std::string device_id_for(const Node& node, echonet::Eoj eoj) const;
+  void announce(Node& node, ObjectState& object, TimePoint now);
+  ObjectState* object_for(Node& node, echonet::Eoj eoj);
+
+  // queue
+  void pump(TimePoint now);
+  void schedule_object(Node& node, ObjectState& object, TimePoint now);
+  int enqueue_gets(Node& node, Purpose purpose, echonet::Eoj eoj,
+                   const std::vector<std::uint8_t>& epcs, std::optional<std::uint64_t> operation,
+                   std::deque<Request>& queue);
+  void send(Node& node, Request& request, TimePoint now);
+  Duration wait_for_try(int sends);
+  void expire(Node& node, TimePoint now);
+  void split(Node& node, Request request);
+  void complete(Node& node, Request request, const echonet::Frame& reply, TimePoint now);
+  void fail(Node& node, Request request, TimePoint now);
+  void handle_failure(Node& node, const Request& request, TimePoint now);
+  void leave_group(const Request& request, bool answered);
+  void maps_round_done(Node& node, ObjectState& object, TimePoint now);
+  std::vector<std::uint8_t> poll_epcs(const ObjectState& object) const;
+  bool locate(const std::string& device_id, Node*& node, ObjectState*& object);
+  void reject_at_once(std::string request_id, std::string device_id,
+                      std::vector<echonet::Property> props);
+  void finish_part(std::uint64_t operation, bool force = false);
+  void mark_alive(ObjectState& object);
+
+  void log(int level, std::string text);
+  std::uint16_t next_tid();
+  double next_unit_random();
+
+  ControllerConfig config_;
+  std::map<std::string, Node> nodes_;  // by address
+  std::map<std::string, DeviceInfo> devices_;
+  std::map<std::uint64_t, Operation> operations_;
+  std::map<std::uint64_t, SplitGroup> split_groups_;
+  std::uint64_t next_operation_ = 1, next_split_group_ = 1;
+  std::deque<std::uint16_t> discovery_tids_;
+  std::optional<TimePoint> next_discovery_;
+  int startup_rounds_left_ = 0;
+  std::uint16_t tid_ = 0;
+  std::uint64_t rng_state_ = 0;
+  std::vector<Action> actions_;
+};
+
+}  // namespace hems::lan

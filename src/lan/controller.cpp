@@ -1,0 +1,463 @@
+// The controller's schedule: discovery rounds, per-node queues, sending, timeouts, retries and
+// splitting, and the user requests. What answers do is in controller_receive.cpp.
+
+#include "hems/lan/controller.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "controller_internal.hpp"
+
+namespace hems::lan {
+using namespace detail;
+namespace esv = echonet::esv;
+
+std::string to_string(PropertyOutcome outcome) {
+  switch (outcome) {
+    case PropertyOutcome::accepted:
+      return "accepted";
+    case PropertyOutcome::rejected:
+      return "rejected";
+    case PropertyOutcome::timeout:
+      return "timeout";
+  }
+  return "timeout";
+}
+
+Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
+  config_.retries = std::max(config_.retries, 0);
+  config_.jitter = std::clamp(config_.jitter, 0.0, 1.0);
+  config_.failures_before_offline = std::max(config_.failures_before_offline, 1);
+  config_.max_epcs_per_frame = std::max<std::size_t>(config_.max_epcs_per_frame, 1);
+  config_.timeout = std::max(config_.timeout, Duration{1});
+  config_.poll_interval = std::max(config_.poll_interval, Duration{1});
+  config_.discovery_interval = std::max(config_.discovery_interval, Duration{1});
+  config_.startup_spacing = std::max(config_.startup_spacing, Duration{1});
+  rng_state_ = config_.seed;
+}
+
+void Controller::start(TimePoint now) {
+  startup_rounds_left_ = std::max(config_.startup_discoveries, 1);
+  discovery_round(now);
+  pump(now);
+}
+
+void Controller::discovery_round(TimePoint now) {
+  const std::uint16_t tid = next_tid();
+  discovery_tids_.push_back(tid);
+  // Answers to older rounds still count for a while: slow nodes answer late.
+  while (discovery_tids_.size() > 8)
+    discovery_tids_.pop_front();
+  static constexpr std::uint8_t kAsk[] = {kInstanceList, kIdentification, kManufacturer};
+  const Bytes payload =
+      echonet::encode(echonet::make_get(tid, echonet::kController, echonet::kNodeProfile, kAsk));
+  if (config_.ipv4)
+    actions_.push_back(SendDatagram{kMulticastV4, true, payload});
+  if (config_.ipv6)
+    actions_.push_back(SendDatagram{kMulticastV6, true, payload});
+  for (const std::string& host : config_.hosts)
+    actions_.push_back(SendDatagram{host, false, payload});
+  log(3, "discovery round, TID " + hex16(tid));
+  if (startup_rounds_left_ > 0)
+    --startup_rounds_left_;
+  next_discovery_ =
+      now + (startup_rounds_left_ > 0 ? config_.startup_spacing : config_.discovery_interval);
+}
+
+bool Controller::is_discovery_tid(std::uint16_t tid) const {
+  return std::find(discovery_tids_.begin(), discovery_tids_.end(), tid) != discovery_tids_.end();
+}
+
+void Controller::on_timer(TimePoint now) {
+  if (next_discovery_ && *next_discovery_ <= now)
+    discovery_round(now);
+  for (auto& [address, node] : nodes_)
+    expire(node, now);
+  pump(now);
+}
+
+std::optional<TimePoint> Controller::next_deadline() const {
+  std::optional<TimePoint> best = next_discovery_;
+  auto consider = [&best](TimePoint t) {
+    if (!best || t < *best)
+      best = t;
+  };
+  for (const auto& [address, node] : nodes_) {
+    if (node.in_flight)
+      consider(node.in_flight->deadline);
+    if (node.identified) {
+      for (const auto& [eoj, object] : node.objects)
+        consider(object.next_due);
+    }
+  }
+  return best;
+}
+
+std::vector<Action> Controller::take_actions() {
+  return std::exchange(actions_, {});
+}
+
+// ---- user requests -------------------------------------------------------------------------
+
+bool Controller::locate(const std::string& device_id, Node*& node, ObjectState*& object) {
+  auto device = devices_.find(device_id);
+  if (device == devices_.end())
+    return false;
+  auto found = nodes_.find(device->second.address);
+  if (found == nodes_.end())
+    return false;
+  node = &found->second;
+  object = object_for(*node, device->second.eoj);
+  return object != nullptr && object->announced;
+}
+
+void Controller::reject_at_once(std::string request_id, std::string device_id,
+                                std::vector<echonet::Property> props) {
+  log(1, "request " + request_id + ": no device '" + device_id + "'");
+  RequestDone done{std::move(request_id), std::move(device_id), 0, {}};
+  for (auto& prop : props)
+    done.results.emplace_back(std::move(prop), PropertyOutcome::rejected);
+  actions_.push_back(std::move(done));
+}
+
+void Controller::get(std::string request_id, const std::string& device_id,
+                     std::vector<std::uint8_t> epcs, TimePoint now) {
+  Node* node = nullptr;
+  ObjectState* object = nullptr;
+  if (!locate(device_id, node, object)) {
+    std::vector<echonet::Property> props;
+    for (std::uint8_t epc : epcs)
+      props.push_back({epc, {}});
+    reject_at_once(std::move(request_id), device_id, std::move(props));
+    return;
+  }
+  if (epcs.empty())
+    epcs = poll_epcs(*object);
+  const std::uint64_t id = next_operation_++;
+  Operation& op = operations_[id];
+  op.request_id = std::move(request_id);
+  op.device_id = device_id;
+  op.pending = enqueue_gets(*node, Purpose::user_get, object->info.eoj, epcs, id, node->urgent);
+  pump(now);
+}
+
+void Controller::set(std::string request_id, const std::string& device_id,
+                     std::vector<echonet::Property> props, bool need_reply, TimePoint now) {
+  Node* node = nullptr;
+  ObjectState* object = nullptr;
+  if (!locate(device_id, node, object)) {
+    reject_at_once(std::move(request_id), device_id, std::move(props));
+    return;
+  }
+  const std::uint64_t id = next_operation_++;
+  Operation& op = operations_[id];
+  op.request_id = std::move(request_id);
+  op.device_id = device_id;
+  for (std::size_t i = 0; i < props.size(); i += config_.max_epcs_per_frame) {
+    const std::size_t end = std::min(props.size(), i + config_.max_epcs_per_frame);
+    std::vector<echonet::Property> chunk(props.begin() + static_cast<std::ptrdiff_t>(i),
+                                         props.begin() + static_cast<std::ptrdiff_t>(end));
+    Request request;
+    request.purpose = Purpose::user_set;
+    request.frame =
+        echonet::make_set_c(0, echonet::kController, object->info.eoj, std::move(chunk));
+    if (!need_reply)
+      request.frame.esv = esv::set_i;
+    request.operation = id;
+    node->urgent.push_back(std::move(request));
+    ++op.pending;
+  }
+  if (op.pending == 0)
+    finish_part(id, true);
+  pump(now);
+}
+
+void Controller::raw(std::string request_id, const std::string& address, echonet::Frame frame,
+                     TimePoint now) {
+  if (auto ok = echonet::check_encodable(frame); !ok) {
+    log(1, "request " + request_id + ": cannot send: " + ok.error().message);
+    reject_at_once(std::move(request_id), "", frame.properties);
+    return;
+  }
+  Node& node = node_for(address);
+  const std::uint64_t id = next_operation_++;
+  Operation& op = operations_[id];
+  op.request_id = std::move(request_id);
+  op.raw = true;
+  if (ObjectState* object = object_for(node, frame.deoj); object && object->announced)
+    op.device_id = object->info.id;
+  op.pending = 1;
+  Request request;
+  request.purpose = Purpose::raw;
+  request.frame = std::move(frame);
+  request.operation = id;
+  node.urgent.push_back(std::move(request));
+  pump(now);
+}
+
+void Controller::finish_part(std::uint64_t operation, bool force) {
+  auto it = operations_.find(operation);
+  if (it == operations_.end())
+    return;
+  if (!force && --it->second.pending > 0)
+    return;
+  Operation& op = it->second;
+  actions_.push_back(RequestDone{std::move(op.request_id), std::move(op.device_id), op.esv,
+                                 std::move(op.results)});
+  operations_.erase(it);
+}
+
+// ---- queues ----------------------------------------------------------------------------------
+
+std::vector<std::uint8_t> Controller::poll_epcs(const ObjectState& object) const {
+  std::vector<std::uint8_t> epcs;
+  for (std::uint8_t epc : object.info.get_map) {
+    // The maps themselves do not change while the device runs.
+    if (epc != kGetMap && epc != kSetMap && epc != kInfMap)
+      epcs.push_back(epc);
+  }
+  if (epcs.empty())
+    epcs.push_back(kOperatingStatus);  // every device object has it
+  return epcs;
+}
+
+int Controller::enqueue_gets(Node& node, Purpose purpose, echonet::Eoj eoj,
+                             const std::vector<std::uint8_t>& epcs,
+                             std::optional<std::uint64_t> operation, std::deque<Request>& queue) {
+  const std::size_t per_frame = node.single_epc ? 1 : config_.max_epcs_per_frame;
+  int frames = 0;
+  for (std::size_t i = 0; i < epcs.size(); i += per_frame) {
+    const std::size_t end = std::min(epcs.size(), i + per_frame);
+    Request request;
+    request.purpose = purpose;
+    request.frame =
+        echonet::make_get(0, echonet::kController, eoj,
+                          std::span<const std::uint8_t>(epcs.data() + i, epcs.data() + end));
+    request.operation = operation;
+    queue.push_back(std::move(request));
+    ++frames;
+  }
+  return frames;
+}
+
+void Controller::schedule_object(Node& node, ObjectState& object, TimePoint now) {
+  object.next_due = now + config_.poll_interval;
+  if (object.outstanding > 0) {
+    log(3, object.info.id + ": previous poll still running, skipping this one");
+    return;
+  }
+  if (!object.announced) {
+    object.maps_answered = false;
+    static const std::vector<std::uint8_t> kMaps{kGetMap, kSetMap, kInfMap};
+    object.outstanding =
+        enqueue_gets(node, Purpose::maps, object.info.eoj, kMaps, std::nullopt, node.background);
+    return;
+  }
+  object.outstanding = enqueue_gets(node, Purpose::poll, object.info.eoj, poll_epcs(object),
+                                    std::nullopt, node.background);
+}
+
+void Controller::pump(TimePoint now) {
+  for (auto& [address, node] : nodes_) {
+    if (node.identified) {
+      for (auto& [eoj, object] : node.objects) {
+        if (object.next_due <= now)
+          schedule_object(node, object, now);
+      }
+    }
+    if (node.in_flight)
+      continue;
+    // One request in flight per node; user requests go before background work.
+    std::deque<Request>& queue = !node.urgent.empty() ? node.urgent : node.background;
+    if (queue.empty())
+      continue;
+    node.in_flight = std::move(queue.front());
+    queue.pop_front();
+    send(node, *node.in_flight, now);
+  }
+}
+
+void Controller::send(Node& node, Request& request, TimePoint now) {
+  if (request.sends == 0)
+    request.frame.tid = next_tid();
+  ++request.sends;
+  request.deadline =
+      now + (request.frame.esv == esv::set_i ? config_.timeout : wait_for_try(request.sends));
+  actions_.push_back(SendDatagram{node.address, false, echonet::encode(request.frame)});
+  if (request.sends > 1)
+    log(3, node.address + ": retry " + std::to_string(request.sends - 1) + " of TID " +
+               hex16(request.frame.tid));
+}
+
+Duration Controller::wait_for_try(int sends) {
+  const int doublings = std::clamp(sends - 1, 0, 6);
+  const double base = static_cast<double>(config_.timeout.count()) * std::pow(2.0, doublings);
+  const double wait = base * (1.0 + config_.jitter * next_unit_random());
+  return Duration(static_cast<Duration::rep>(std::llround(wait)));
+}
+
+void Controller::expire(Node& node, TimePoint now) {
+  if (!node.in_flight || node.in_flight->deadline > now)
+    return;
+  Request& current = *node.in_flight;
+  const bool wants_answer = current.frame.esv != esv::set_i;
+  if (wants_answer && current.sends <= config_.retries) {
+    send(node, current, now);
+    return;
+  }
+  Request done = std::move(current);
+  node.in_flight.reset();
+  if (wants_answer && done.frame.esv == esv::get && done.frame.properties.size() > 1 &&
+      done.purpose != Purpose::raw) {
+    split(node, std::move(done));
+    return;
+  }
+  fail(node, std::move(done), now);
+}
+
+void Controller::split(Node& node, Request request) {
+  const std::uint64_t group = next_split_group_++;
+  const auto count = static_cast<int>(request.frame.properties.size());
+  split_groups_[group].pending = count;
+  log(2, node.address + ": no answer to a Get of " + std::to_string(count) + " EPCs from " +
+             request.frame.deoj.to_string() + "; asking one EPC at a time");
+  std::deque<Request>& queue = request.purpose == Purpose::user_get ? node.urgent : node.background;
+  for (auto it = request.frame.properties.rbegin(); it != request.frame.properties.rend(); ++it) {
+    Request part;
+    part.purpose = request.purpose;
+    part.frame = request.frame;
+    part.frame.properties = {echonet::Property{it->epc, {}}};
+    part.operation = request.operation;
+    part.split_group = group;
+    queue.push_front(std::move(part));
+  }
+  const int extra = count - 1;
+  if (request.operation) {
+    if (auto op = operations_.find(*request.operation); op != operations_.end())
+      op->second.pending += extra;
+  } else if (request.purpose == Purpose::identify) {
+    node.identify_outstanding += extra;
+  } else if (ObjectState* object = object_for(node, request.frame.deoj)) {
+    object->outstanding += extra;
+  }
+}
+
+void Controller::leave_group(const Request& request, bool answered) {
+  if (!request.split_group)
+    return;
+  auto it = split_groups_.find(*request.split_group);
+  if (it == split_groups_.end())
+    return;
+  it->second.answered = it->second.answered || answered;
+  if (--it->second.pending <= 0)
+    split_groups_.erase(it);
+}
+
+void Controller::fail(Node& node, Request request, TimePoint now) {
+  if (request.split_group) {
+    auto group = split_groups_.find(*request.split_group);
+    if (group != split_groups_.end() && !group->second.answered) {
+      // Not even a single EPC came back: the node is silent, not picky. Give up on the rest of
+      // the split instead of waiting out every part.
+      const std::uint64_t id = *request.split_group;
+      std::vector<Request> siblings;
+      for (std::deque<Request>* queue : {&node.urgent, &node.background}) {
+        for (auto it = queue->begin(); it != queue->end();) {
+          if (it->split_group == id) {
+            siblings.push_back(std::move(*it));
+            it = queue->erase(it);
+          } else {
+            ++it;
+          }
+        }
+      }
+      for (const Request& sibling : siblings) {
+        leave_group(sibling, false);
+        handle_failure(node, sibling, now);
+      }
+    }
+  }
+  leave_group(request, false);
+  handle_failure(node, request, now);
+}
+
+void Controller::handle_failure(Node& node, const Request& request, TimePoint now) {
+  const std::string what = request.frame.deoj.to_string() + " " +
+                           echonet::esv_name(request.frame.esv) + " TID " +
+                           hex16(request.frame.tid);
+  switch (request.purpose) {
+    case Purpose::identify:
+      log(1, node.address + ": no answer to identification (" + what + ")");
+      if (--node.identify_outstanding <= 0) {
+        node.identify_outstanding = 0;
+        advance_identity(node, now);
+      }
+      return;
+    case Purpose::maps:
+      if (ObjectState* object = object_for(node, request.frame.deoj)) {
+        log(1, node.address + ": no answer to the property map request (" + what + ")");
+        if (--object->outstanding <= 0)
+          maps_round_done(node, *object, now);
+      }
+      return;
+    case Purpose::poll:
+      if (ObjectState* object = object_for(node, request.frame.deoj)) {
+        object->outstanding = std::max(object->outstanding - 1, 0);
+        ++object->failures;
+        log(2, object->info.id + ": poll unanswered (" + what + "), " +
+                   std::to_string(object->failures) + " in a row");
+        if (object->online && object->failures >= config_.failures_before_offline) {
+          object->online = false;
+          actions_.push_back(AvailabilityChanged{object->info.id, false});
+          log(1, object->info.id + " at " + node.address + " is offline");
+        }
+      }
+      return;
+    case Purpose::user_get:
+    case Purpose::user_set:
+    case Purpose::raw: {
+      if (!request.operation)
+        return;
+      auto op = operations_.find(*request.operation);
+      if (op == operations_.end())
+        return;
+      // A SetI is answered only when it fails, so silence means it was taken.
+      const bool silent_ok = request.frame.esv == esv::set_i;
+      if (!silent_ok)
+        log(1, node.address + ": request " + op->second.request_id + " timed out (" + what + ")");
+      for (const echonet::Property& prop : request.frame.properties) {
+        echonet::Property reported = prop;
+        if (request.purpose == Purpose::raw)
+          reported.edt.clear();
+        op->second.results.emplace_back(
+            std::move(reported), silent_ok ? PropertyOutcome::accepted : PropertyOutcome::timeout);
+      }
+      finish_part(*request.operation);
+      return;
+    }
+  }
+}
+
+// ---- small things ----------------------------------------------------------------------------
+
+void Controller::log(int level, std::string text) {
+  actions_.push_back(LanLog{level, std::move(text)});
+}
+
+std::uint16_t Controller::next_tid() {
+  if (++tid_ == 0)
+    ++tid_;  // TID 0 is what devices use for spontaneous notifications
+  return tid_;
+}
+
+double Controller::next_unit_random() {
+  // splitmix64: small, and the same sequence everywhere for a given seed.
+  std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+}  // namespace hems::lan

@@ -1,0 +1,397 @@
+// What the controller does with datagrams: answers to its requests, discovery answers,
+// notifications; and what it learns from them (identity, instance lists, maps, values).
+
+#include <algorithm>
+#include <utility>
+
+#include "controller_internal.hpp"
+#include "hems/echonet/property_map.hpp"
+#include "hems/lan/controller.hpp"
+#include "hems/lan/device_id.hpp"
+
+namespace hems::lan {
+using namespace detail;
+namespace esv = echonet::esv;
+
+void Controller::on_datagram(const std::string& from, ByteView payload, TimePoint now) {
+  auto decoded = echonet::decode(payload);
+  if (!decoded) {
+    log(3, "dropped a datagram from " + from + ": " + decoded.error().message);
+    return;
+  }
+  const echonet::Frame& frame = *decoded;
+  if (auto it = nodes_.find(from); it != nodes_.end() && it->second.in_flight) {
+    Node& node = it->second;
+    const Request& asked = *node.in_flight;
+    if (asked.frame.tid == frame.tid && is_answer_to(asked.frame.esv, frame.esv) &&
+        answers_for(asked.frame.deoj, frame.seoj) && frame.deoj == asked.frame.seoj) {
+      Request request = std::move(*node.in_flight);
+      node.in_flight.reset();
+      complete(node, std::move(request), frame, now);
+      pump(now);
+      return;
+    }
+  }
+  if ((frame.esv == esv::get_res || frame.esv == esv::get_sna) && is_discovery_tid(frame.tid) &&
+      is_node_profile(frame.seoj)) {
+    on_discovery_answer(from, frame, now);
+    pump(now);
+    return;
+  }
+  if (frame.esv == esv::inf || frame.esv == esv::infc) {
+    on_notification(from, frame, now);
+    pump(now);
+    return;
+  }
+  log(3, "dropped " + echonet::esv_name(frame.esv) + " TID " + hex16(frame.tid) + " from " + from +
+             " " + frame.seoj.to_string() + ": not an answer to anything in flight");
+}
+
+void Controller::on_discovery_answer(const std::string& from, const echonet::Frame& frame,
+                                     TimePoint now) {
+  Node& node = node_for(from);
+  if (!node.discovered)
+    log(2, "node at " + from + " answered discovery");
+  node.discovered = true;
+  // What the answer lists (even without a value) need not be asked again.
+  for (const echonet::Property& prop : frame.properties)
+    node.asked.push_back(prop.epc);
+  apply_node_profile(node, frame.properties);
+  advance_identity(node, now);
+}
+
+void Controller::on_notification(const std::string& from, const echonet::Frame& frame,
+                                 TimePoint now) {
+  const bool needs_answer = frame.esv == esv::infc;
+  auto answer = [&] {
+    if (needs_answer)
+      actions_.push_back(
+          SendDatagram{from, false, echonet::encode(echonet::make_infc_response(frame))});
+  };
+  const echonet::Property* instances =
+      is_node_profile(frame.seoj) ? frame.find(kInstanceNotice) : nullptr;
+  auto it = nodes_.find(from);
+  if (instances != nullptr) {
+    // A node announcing its objects: a late joiner, or one that gained an object.
+    if (it == nodes_.end())
+      log(2, "node at " + from + " announced itself");
+    Node& node = node_for(from);
+    node.discovered = true;
+    apply_node_profile(node, {*instances});
+    advance_identity(node, now);
+    answer();
+    return;
+  }
+  if (it == nodes_.end() || !it->second.discovered) {
+    log(3, "dropped " + echonet::esv_name(frame.esv) + " from unknown sender " + from);
+    return;
+  }
+  Node& node = it->second;
+  if (is_node_profile(frame.seoj)) {
+    answer();
+    return;
+  }
+  ObjectState* object = object_for(node, frame.seoj);
+  if (object == nullptr || !object->announced) {
+    log(3, "dropped " + echonet::esv_name(frame.esv) + " from " + from + ": no device " +
+               frame.seoj.to_string() + " known there");
+    return;
+  }
+  mark_alive(*object);
+  PropertiesUpdated update{object->info.id, {}};
+  for (const echonet::Property& prop : frame.properties) {
+    if (!prop.edt.empty())
+      update.properties.push_back(prop);
+  }
+  if (!update.properties.empty())
+    actions_.push_back(std::move(update));
+  answer();
+}
+
+void Controller::complete(Node& node, Request request, const echonet::Frame& reply, TimePoint now) {
+  if (request.split_group) {
+    // A part of a split Get was answered: this node wants one EPC per Get from now on.
+    if (!node.single_epc)
+      log(2, node.address + ": answers single-EPC Gets only; polling it that way");
+    node.single_epc = true;
+    leave_group(request, true);
+  }
+  ObjectState* object = object_for(node, request.frame.deoj);
+  if (object != nullptr && answers_for(object->info.eoj, reply.seoj))
+    mark_alive(*object);
+
+  switch (request.purpose) {
+    case Purpose::identify:
+      apply_node_profile(node, reply.properties);
+      if (--node.identify_outstanding <= 0) {
+        node.identify_outstanding = 0;
+        advance_identity(node, now);
+      }
+      return;
+    case Purpose::maps:
+      if (object == nullptr)
+        return;
+      object->maps_answered = true;
+      for (const echonet::Property& prop : reply.properties) {
+        if (prop.edt.empty())
+          continue;
+        auto epcs = echonet::decode_property_map(prop.edt);
+        if (!epcs) {
+          log(1, object->info.id + ": bad property map " + hex8(prop.epc) + ": " +
+                     epcs.error().message);
+          continue;
+        }
+        if (prop.epc == kGetMap)
+          object->info.get_map = std::move(*epcs);
+        else if (prop.epc == kSetMap)
+          object->info.set_map = std::move(*epcs);
+        else if (prop.epc == kInfMap)
+          object->info.inf_map = std::move(*epcs);
+      }
+      if (--object->outstanding <= 0)
+        maps_round_done(node, *object, now);
+      return;
+    case Purpose::poll: {
+      if (object == nullptr)
+        return;
+      object->outstanding = std::max(object->outstanding - 1, 0);
+      PropertiesUpdated update{object->info.id, {}};
+      for (const echonet::Property& prop : reply.properties) {
+        const bool asked =
+            std::any_of(request.frame.properties.begin(), request.frame.properties.end(),
+                        [&](const echonet::Property& p) { return p.epc == prop.epc; });
+        if (asked && !prop.edt.empty())
+          update.properties.push_back(prop);
+      }
+      if (!update.properties.empty())
+        actions_.push_back(std::move(update));
+      return;
+    }
+    case Purpose::user_get:
+    case Purpose::user_set:
+    case Purpose::raw:
+      break;
+  }
+
+  if (!request.operation)
+    return;
+  auto found = operations_.find(*request.operation);
+  if (found == operations_.end())
+    return;
+  Operation& op = found->second;
+  if (op.esv == 0 || echonet::is_failure_esv(reply.esv))
+    op.esv = reply.esv;
+  if (request.purpose == Purpose::raw) {
+    const bool write = is_write_answer(reply.esv);
+    for (const echonet::Property& prop : reply.properties) {
+      const bool ok = write ? prop.edt.empty() : !prop.edt.empty();
+      op.results.emplace_back(prop, ok ? PropertyOutcome::accepted : PropertyOutcome::rejected);
+    }
+  } else if (request.purpose == Purpose::user_get) {
+    PropertiesUpdated update{op.device_id, {}};
+    for (const echonet::Property& asked : request.frame.properties) {
+      const echonet::Property* got = reply.find(asked.epc);
+      if (got != nullptr && !got->edt.empty()) {
+        op.results.emplace_back(*got, PropertyOutcome::accepted);
+        update.properties.push_back(*got);
+      } else {
+        op.results.emplace_back(asked, PropertyOutcome::rejected);
+      }
+    }
+    if (!update.properties.empty() && object != nullptr && object->announced)
+      actions_.push_back(std::move(update));
+  } else {
+    // Set_Res: everything taken. SetC_SNA / SetI_SNA: a property echoed with its EDT was refused,
+    // one with PDC 0 was taken; one left out of the answer counts as refused.
+    for (const echonet::Property& asked : request.frame.properties) {
+      bool ok = reply.esv == esv::set_res;
+      if (!ok) {
+        const echonet::Property* got = reply.find(asked.epc);
+        ok = got != nullptr && got->edt.empty();
+      }
+      op.results.emplace_back(asked, ok ? PropertyOutcome::accepted : PropertyOutcome::rejected);
+    }
+  }
+  finish_part(*request.operation);
+}
+
+// ---- identification ------------------------------------------------------------------------
+
+Controller::Node& Controller::node_for(const std::string& address) {
+  auto [it, inserted] = nodes_.try_emplace(address);
+  if (inserted)
+    it->second.address = address;
+  return it->second;
+}
+
+Controller::ObjectState* Controller::object_for(Node& node, echonet::Eoj eoj) {
+  auto it = node.objects.find(eoj);
+  return it == node.objects.end() ? nullptr : &it->second;
+}
+
+void Controller::apply_node_profile(Node& node, const std::vector<echonet::Property>& props) {
+  for (const echonet::Property& prop : props) {
+    if (prop.edt.empty())
+      continue;
+    switch (prop.epc) {
+      case kIdentification:
+        if (node.node_id.empty())
+          node.node_id = prop.edt;
+        else if (node.node_id != prop.edt)
+          log(1, node.address + ": identification number changed from " + to_hex(node.node_id) +
+                     " to " + to_hex(prop.edt) + "; keeping the first");
+        break;
+      case kManufacturer:
+        if (prop.edt.size() == 3)
+          node.manufacturer = (std::uint32_t{prop.edt[0]} << 16) |
+                              (std::uint32_t{prop.edt[1]} << 8) | std::uint32_t{prop.edt[2]};
+        break;
+      case kInstanceList:
+      case kInstanceNotice:
+        for (echonet::Eoj eoj : parse_instance_list(prop.edt)) {
+          if (std::find(node.instances.begin(), node.instances.end(), eoj) == node.instances.end())
+            node.instances.push_back(eoj);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Controller::advance_identity(Node& node, TimePoint now) {
+  if (node.identified) {
+    create_objects(node, now);
+    return;
+  }
+  if (node.identify_outstanding > 0)
+    return;
+  auto asked = [&node](std::uint8_t epc) {
+    return std::find(node.asked.begin(), node.asked.end(), epc) != node.asked.end();
+  };
+  const bool want[] = {node.instances.empty() && !asked(kInstanceList),
+                       node.node_id.empty() && !asked(kIdentification),
+                       !node.manufacturer && !asked(kManufacturer)};
+  static constexpr std::uint8_t kEpcs[] = {kInstanceList, kIdentification, kManufacturer};
+  std::vector<std::uint8_t> missing;
+  missing.reserve(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (want[i])
+      missing.push_back(kEpcs[i]);
+  }
+  if (!missing.empty()) {
+    node.asked.insert(node.asked.end(), missing.begin(), missing.end());
+    node.identify_outstanding = enqueue_gets(node, Purpose::identify, echonet::kNodeProfile,
+                                             missing, std::nullopt, node.background);
+    return;
+  }
+  node.identified = true;
+  if (node.node_id.empty())
+    log(1, node.address + ": no identification number (0x83); its ids follow its address");
+  if (node.instances.empty())
+    log(1, node.address + ": lists no device objects");
+  adopt_moved_node(node);
+  create_objects(node, now);
+}
+
+void Controller::adopt_moved_node(Node& node) {
+  if (node.node_id.empty())
+    return;
+  auto old = std::find_if(nodes_.begin(), nodes_.end(), [&node](const auto& entry) {
+    return &entry.second != &node && entry.second.identified &&
+           entry.second.node_id == node.node_id;
+  });
+  if (old == nodes_.end())
+    return;
+  Node& previous = old->second;
+  log(2,
+      "node " + node_uid(node.node_id) + " moved from " + previous.address + " to " + node.address);
+  node.objects = std::move(previous.objects);
+  node.single_epc = previous.single_epc;
+  if (!node.manufacturer)
+    node.manufacturer = previous.manufacturer;
+  for (echonet::Eoj eoj : previous.instances) {
+    if (std::find(node.instances.begin(), node.instances.end(), eoj) == node.instances.end())
+      node.instances.push_back(eoj);
+  }
+  for (auto& [eoj, object] : node.objects) {
+    object.info.address = node.address;
+    if (object.announced) {
+      devices_[object.info.id] = object.info;
+      actions_.push_back(DeviceFound{object.info});
+    }
+  }
+  // Unfinished work follows the node; what was in flight is sent again with a new TID.
+  if (previous.in_flight) {
+    Request again = std::move(*previous.in_flight);
+    again.sends = 0;
+    (again.operation ? node.urgent : node.background).push_front(std::move(again));
+  }
+  for (Request& request : previous.urgent)
+    node.urgent.push_back(std::move(request));
+  for (Request& request : previous.background)
+    node.background.push_back(std::move(request));
+  nodes_.erase(old);
+}
+
+std::string Controller::device_id_for(const Node& node, echonet::Eoj eoj) const {
+  if (auto name = configured_name(config_.names, node.node_id, node.address, eoj))
+    return *name;
+  return default_device_id(node.node_id, node.address, eoj);
+}
+
+void Controller::create_objects(Node& node, TimePoint now) {
+  for (echonet::Eoj eoj : node.instances) {
+    if (node.objects.contains(eoj))
+      continue;
+    ObjectState object;
+    object.info.eoj = eoj;
+    object.info.address = node.address;
+    object.info.id = device_id_for(node, eoj);
+    object.next_due = now;  // the maps are read at the next pump
+    node.objects.emplace(eoj, std::move(object));
+  }
+}
+
+void Controller::maps_round_done(Node& node, ObjectState& object, TimePoint now) {
+  object.outstanding = 0;
+  if (!object.maps_answered) {
+    // Tried again at the next poll time.
+    log(1, node.address + ": " + object.info.eoj.to_string() + " did not answer; trying later");
+    return;
+  }
+  announce(node, object, now);
+}
+
+void Controller::announce(Node& node, ObjectState& object, TimePoint now) {
+  object.info.address = node.address;
+  object.info.node_id = node.node_id;
+  object.info.manufacturer = node.manufacturer;
+  if (auto taken = devices_.find(object.info.id);
+      taken != devices_.end() &&
+      (taken->second.eoj != object.info.eoj || taken->second.address != node.address)) {
+    const std::string wanted = object.info.id;
+    object.info.id += "_" + address_slug(node.address);
+    log(1, "device id " + wanted + " is taken by " + taken->second.address + "; using " +
+               object.info.id);
+  }
+  object.announced = true;
+  object.online = true;
+  object.failures = 0;
+  object.next_due = now;  // first poll right away
+  devices_[object.info.id] = object.info;
+  log(2, "found " + object.info.id + " (" + object.info.eoj.to_string() + ") at " + node.address);
+  actions_.push_back(DeviceFound{object.info});
+  actions_.push_back(AvailabilityChanged{object.info.id, true});
+}
+
+void Controller::mark_alive(ObjectState& object) {
+  object.failures = 0;
+  if (object.announced && !object.online) {
+    object.online = true;
+    log(2, object.info.id + " is back online");
+    actions_.push_back(AvailabilityChanged{object.info.id, true});
+  }
+}
+
+}  // namespace hems::lan
