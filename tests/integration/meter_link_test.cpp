@@ -167,3 +167,55 @@ INSTANTIATE_TEST_SUITE_P(Dialects, MeterLink,
 
 }  // namespace
 }  // namespace hems::testing
+
+namespace hems::testing {
+namespace {
+
+class MeterVariants : public BridgeFixture {};
+
+TEST_F(MeterVariants, ThirtyMinuteInfcIsAnsweredAndPublished) {
+  start_all(SimSetup{"bp35c0", "pty", {"--infc"}});
+  const std::size_t sim_mark = sim_->output_size();
+  const std::size_t from = mark();
+  sim_->write_stdin("notify\n");
+  ASSERT_TRUE(sim_->wait_for_output("INFC_Res came for TID", 20s, sim_mark)) << "no INFC_Res";
+  EXPECT_TRUE(
+      wait_state([](const json& s) { return s.contains("energy_import_fixed_at"); }, 20s, from));
+}
+
+TEST_F(MeterVariants, DongleWithoutRoptAndMeterWithoutCoefficient) {
+  // RL7023 Stick-D/DSS answers ROPT with FAIL ER04; this meter answers D3 with Get_SNA.
+  start_all(SimSetup{
+      "bp35c0",
+      "tcp",
+      {"--ropt-unsupported", "--no-coefficient", "--unit", "02", "--energy-start", "76999"}});
+  auto state = wait_state([](const json& s) { return s.contains("energy_import_kwh"); }, 30s);
+  ASSERT_TRUE(state);
+  // 76999 x 1 (no coefficient) x 0.01 kWh
+  EXPECT_GE((*state)["energy_import_kwh"].get<double>(), 769.99);
+  EXPECT_LT((*state)["energy_import_kwh"].get<double>(), 775.0);
+  EXPECT_EQ(sim_->output().find("FLASH_WRITE"), std::string::npos) << "WOPT must never be sent";
+}
+
+TEST_F(MeterVariants, CoefficientAndSinglePhase) {
+  start_all(SimSetup{
+      "bp35a1",
+      "pty",
+      {"--coefficient", "10", "--unit", "01", "--energy-start", "1234", "--single-phase"}});
+  auto state = wait_state(
+      [](const json& s) { return s.contains("energy_import_kwh") && s.contains("current_r_a"); },
+      30s);
+  ASSERT_TRUE(state);
+  EXPECT_GE((*state)["energy_import_kwh"].get<double>(), 1234.0);  // 1234 x 10 x 0.1
+  EXPECT_LT((*state)["energy_import_kwh"].get<double>(), 1240.0);
+  EXPECT_FALSE(state->contains("current_t_a")) << "no T phase on single-phase two-wire";
+}
+
+TEST_F(MeterVariants, ExportAndNegativePowerWithPv) {
+  start_all(SimSetup{"bp35c0", "pty", {"--pv", "--seed", "3"}});
+  // With solar, power goes negative at some point and export energy is published.
+  EXPECT_TRUE(wait_state([](const json& s) { return s.contains("energy_export_kwh"); }, 30s));
+}
+
+}  // namespace
+}  // namespace hems::testing
