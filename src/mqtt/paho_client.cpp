@@ -6,11 +6,17 @@
 // mqtt:// form, subscriptions re-applied after each reconnect (clean session), counting the
 // messages Paho drops silently, and a guarantee that the Handler is not called after stop().
 
+#include <fcntl.h>
 #include <mqtt/async_client.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -32,6 +38,67 @@ seconds whole_seconds(milliseconds duration) {
   return std::max(rounded, seconds{1});
 }
 
+// What a TLS connect uses, kept to explain a failure: Paho reports every TLS problem (wrong CA,
+// a certificate for another host, a missing client certificate, an unreadable file) as a bare
+// "Failure". OpenSSL's own error text would need Paho C++'s ssl error handler, but in 1.2 the C
+// library keeps a pointer to the connect options that async_client::connect() destroys on
+// return, so the handler would be called on a dead object.
+struct TlsSetup {
+  std::string host;
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+};
+
+// The first configured file that cannot be read, and why; empty when all can be read.
+std::string unreadable_file(const TlsSetup& tls) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {"ca_file", &tls.ca_file}, {"cert_file", &tls.cert_file}, {"key_file", &tls.key_file}};
+  for (const auto& [key, path] : files) {
+    if (path->empty())
+      continue;
+    const int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const std::string reason = std::error_code(errno, std::generic_category()).message();
+      return std::string(key) + " '" + *path + "' cannot be read: " + reason;
+    }
+    ::close(fd);
+  }
+  return {};
+}
+
+// Why the first connect failed, in words a user can act on.
+std::string describe_connect_failure(int return_code, const std::optional<TlsSetup>& tls) {
+  // Paho passes a refusing CONNACK's return code (MQTT 3.1.1) through as a positive number,
+  // which its own error strings do not know.
+  switch (return_code) {
+    case 1:
+      return "the broker refused the connection: unacceptable protocol version";
+    case 2:
+      return "the broker refused the connection: client identifier rejected";
+    case 3:
+      return "the broker refused the connection: server unavailable";
+    case 4:
+      return "the broker refused the connection: bad user name or password";
+    case 5:
+      return "the broker refused the connection: not authorized (check username and password)";
+    default:
+      break;
+  }
+  const std::string paho_reason = ::mqtt::exception::error_str(return_code);
+  if (!tls)
+    return paho_reason;
+  if (std::string problem = unreadable_file(*tls); !problem.empty())
+    return problem;
+  const std::string trusted = tls->ca_file.empty()
+                                  ? "ca_file is not set, so only the system's CAs are trusted"
+                                  : "ca_file must hold the CA that signed the broker's certificate";
+  return "no TLS connection (" + paho_reason +
+         "): the broker is unreachable or the TLS handshake failed; " + trusted +
+         ", the certificate must name " + tls->host +
+         ", and a broker that requires client certificates needs cert_file and key_file";
+}
+
 // State the Paho callbacks touch. Callbacks hold a shared_ptr to it, so it outlives the client
 // object even when a callback is still running on a Paho thread during teardown.
 struct SharedState : ::mqtt::iaction_listener {
@@ -48,6 +115,7 @@ struct SharedState : ::mqtt::iaction_listener {
   std::atomic<std::uint64_t> dropped_unreported{0};
   std::atomic<std::size_t> published_offline{0};  // since the last (re)connect
   std::atomic<bool> first_failure_reported{false};
+  std::optional<TlsSetup> tls;  // set before start(), read-only afterwards
 
   void count_drop() {
     ++dropped_total;
@@ -94,16 +162,17 @@ struct SharedState : ::mqtt::iaction_listener {
                                 message->get_qos(), message->is_retained()});
   }
 
-  // The first connect attempt: report a failure once, so a wrong address or credentials show up
-  // in the log; Paho keeps retrying on its own.
+  // The first connect attempt: report a failure once, so a wrong address, credentials or
+  // certificate show up in the log; Paho keeps retrying on its own.
   void on_failure(const ::mqtt::token& token) override {
     if (first_failure_reported.exchange(true))
       return;
+    const std::string cause =
+        "cannot connect: " + describe_connect_failure(token.get_return_code(), tls);
     std::lock_guard lock(callback_mutex);
     if (client == nullptr || handler == nullptr)
       return;
-    handler->on_connection_lost("cannot connect: " +
-                                ::mqtt::exception::error_str(token.get_return_code()));
+    handler->on_connection_lost(cause);
   }
   void on_success(const ::mqtt::token&) override {}
 };
@@ -118,6 +187,10 @@ class PahoClient final : public Client {
       return;
     }
     tls_ = address->tls;
+    if (tls_) {
+      shared_->tls =
+          TlsSetup{address->host, options_.ca_file, options_.cert_file, options_.key_file};
+    }
     try {
       const auto create_options =
           ::mqtt::create_options_builder()

@@ -1,0 +1,244 @@
+// The Paho adapter over mqtts:// against a real mosquitto with a TLS listener: server
+// verification (CA and host name), client certificates, and username/password.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hems/mqtt/client.hpp"
+#include "mqtt/recording_handler.hpp"
+#include "mqtt/tls_broker.hpp"
+#include "support/mosquitto.hpp"
+
+namespace hems::test {
+namespace {
+
+using ::testing::Each;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Generous: the suite must pass on a loaded two-core machine.
+constexpr milliseconds kConnectTimeout{20000};
+constexpr milliseconds kDeliveryTimeout{15000};
+// Long enough for several reconnect attempts at the 1-2 s back-off used here.
+constexpr milliseconds kRetryTimeout{30000};
+
+std::string unique_id(const std::string& name) {
+  static std::atomic<int> counter{0};
+  return "hems-tls-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+}
+
+class TlsTest : public ::testing::Test {
+ protected:
+  static mqtt::ClientOptions options_for(const TlsMosquittoBroker& broker,
+                                         const std::string& name) {
+    mqtt::ClientOptions options;
+    options.server_uri = broker.uri();
+    options.client_id = unique_id(name);
+    options.ca_file = test_certificates().ca_cert.string();
+    options.min_retry = milliseconds{1000};
+    options.max_retry = milliseconds{2000};
+    return options;
+  }
+
+  std::unique_ptr<mqtt::Client> start_client(const mqtt::ClientOptions& options) {
+    auto client = mqtt::make_paho_client(options);
+    client->set_handler(&handler_);
+    client->start();
+    return client;
+  }
+
+  bool wait_connected() {
+    return eventually([&] { return handler_.connected_count() >= 1; }, kConnectTimeout);
+  }
+
+  // The client subscribes to a topic and publishes to it until its own message comes back
+  // through the broker (the SUBACK may still be on its way after on_connected).
+  bool round_trip(mqtt::Client& client, const std::string& topic, const std::string& payload) {
+    client.subscribe(topic, 1);
+    return eventually(
+        [&] {
+          client.publish(mqtt::Message{topic, payload, 1, false});
+          return eventually([&] { return handler_.received(topic, payload); }, milliseconds{500});
+        },
+        kDeliveryTimeout);
+  }
+
+  // A refused client: reports the failure once (with `expected_cause` in it), never connects,
+  // and keeps trying: the broker sees further connection attempts after the report.
+  void expect_refused_and_retrying(const TlsMosquittoBroker& broker, mqtt::Client& client,
+                                   const std::string& expected_cause) {
+    ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout))
+        << broker.log();
+    const int attempts_at_report = broker.connections_accepted();
+    ASSERT_TRUE(eventually([&] { return broker.connections_accepted() >= attempts_at_report + 2; },
+                           kRetryTimeout))
+        << broker.log();
+    const auto events = handler_.events();
+    ASSERT_EQ(events.size(), 1u) << ::testing::PrintToString(events);
+    EXPECT_THAT(events[0], HasSubstr("cannot connect"));
+    EXPECT_THAT(events[0], HasSubstr(expected_cause));
+    EXPECT_EQ(handler_.connected_count(), 0);
+    EXPECT_FALSE(client.connected());
+  }
+
+  RecordingHandler handler_;
+};
+
+// --- server verification ---------------------------------------------------------------------
+
+TEST_F(TlsTest, PublishSubscribeRoundTripWithTheServersCa) {
+  TlsMosquittoBroker broker;
+  auto client = start_client(options_for(broker, "round-trip"));
+  ASSERT_TRUE(wait_connected()) << ::testing::PrintToString(handler_.events()) << broker.log();
+  EXPECT_TRUE(client->connected());
+  ASSERT_TRUE(round_trip(*client, "hems-test/tls/echo", R"({"over":"tls"})"));
+  const auto message = handler_.messages().front();
+  EXPECT_EQ(message.topic, "hems-test/tls/echo");
+  EXPECT_EQ(message.payload, R"({"over":"tls"})");
+  client->stop(milliseconds{5000});
+  EXPECT_FALSE(client->connected());
+}
+
+TEST_F(TlsTest, PlainMqttToTheTlsListenerDoesNotConnect) {
+  // Shows that the broker really speaks only TLS, so the round trip above went over TLS.
+  TlsMosquittoBroker broker;
+  auto options = options_for(broker, "plain");
+  options.server_uri = "mqtt://127.0.0.1:" + std::to_string(broker.port());
+  options.ca_file.clear();
+  auto client = start_client(options);
+  expect_refused_and_retrying(broker, *client, "cannot connect");
+}
+
+TEST_F(TlsTest, WrongCaIsRefusedReportedOnceAndRetried) {
+  TlsMosquittoBroker broker;
+  auto options = options_for(broker, "wrong-ca");
+  options.ca_file = test_certificates().other_ca.string();
+  auto client = start_client(options);
+  expect_refused_and_retrying(broker, *client,
+                              "ca_file must hold the CA that signed the broker's certificate");
+  client->stop(milliseconds{2000});
+}
+
+TEST_F(TlsTest, WithoutCaFileThePrivateCaIsNotTrusted) {
+  TlsMosquittoBroker broker;
+  auto options = options_for(broker, "no-ca");
+  options.ca_file.clear();
+  auto client = start_client(options);
+  expect_refused_and_retrying(broker, *client,
+                              "ca_file is not set, so only the system's CAs are trusted");
+}
+
+TEST_F(TlsTest, ServerCertificateForAnotherHostIsRefused) {
+  TlsMosquittoBroker::Options broker_options;
+  broker_options.server = test_certificates().server_for_other_host;
+  TlsMosquittoBroker broker(broker_options);
+  auto client = start_client(options_for(broker, "other-host"));
+  expect_refused_and_retrying(broker, *client, "the certificate must name 127.0.0.1");
+}
+
+TEST_F(TlsTest, MissingCaFileIsReported) {
+  TlsMosquittoBroker broker;
+  auto options = options_for(broker, "missing-ca");
+  options.ca_file = "/nonexistent/hems-test-ca.crt";
+  auto client = start_client(options);
+  ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout));
+  const auto events = handler_.events();
+  EXPECT_THAT(events[0], HasSubstr("cannot connect: ca_file '/nonexistent/hems-test-ca.crt' "
+                                   "cannot be read: No such file or directory"));
+  EXPECT_FALSE(client->connected());
+}
+
+// --- client certificates ---------------------------------------------------------------------
+
+TlsMosquittoBroker::Options client_certificate_broker() {
+  TlsMosquittoBroker::Options options;
+  options.require_certificate = true;
+  return options;
+}
+
+TEST_F(TlsTest, ClientCertificateIsAccepted) {
+  TlsMosquittoBroker broker(client_certificate_broker());
+  auto options = options_for(broker, "client-cert");
+  options.cert_file = test_certificates().client.cert.string();
+  options.key_file = test_certificates().client.key.string();
+  auto client = start_client(options);
+  ASSERT_TRUE(wait_connected()) << ::testing::PrintToString(handler_.events()) << broker.log();
+  ASSERT_TRUE(round_trip(*client, "hems-test/tls/client-cert", "hello"));
+}
+
+TEST_F(TlsTest, WithoutClientCertificateTheBrokerRefuses) {
+  TlsMosquittoBroker broker(client_certificate_broker());
+  auto client = start_client(options_for(broker, "no-client-cert"));
+  expect_refused_and_retrying(broker, *client, "needs cert_file and key_file");
+}
+
+TEST_F(TlsTest, ClientCertificateFromAnotherCaIsRefused) {
+  TlsMosquittoBroker broker(client_certificate_broker());
+  auto options = options_for(broker, "foreign-client-cert");
+  options.cert_file = test_certificates().client_from_other_ca.cert.string();
+  options.key_file = test_certificates().client_from_other_ca.key.string();
+  auto client = start_client(options);
+  expect_refused_and_retrying(broker, *client, "needs cert_file and key_file");
+}
+
+TEST_F(TlsTest, UnreadableClientKeyIsNamed) {
+  TlsMosquittoBroker broker(client_certificate_broker());
+  auto options = options_for(broker, "missing-key");
+  options.cert_file = test_certificates().client.cert.string();
+  options.key_file = "/nonexistent/hems-test-client.key";
+  auto client = start_client(options);
+  ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout));
+  EXPECT_THAT(handler_.events()[0],
+              HasSubstr("key_file '/nonexistent/hems-test-client.key' cannot be read"));
+  EXPECT_FALSE(client->connected());
+}
+
+// --- username and password -------------------------------------------------------------------
+
+constexpr const char* kUser = "hems";
+constexpr const char* kPassword = "S3cret-Pa55word-x9";
+constexpr const char* kWrongPassword = "Wr0ng-Pa55word-q7";
+
+TlsMosquittoBroker::Options password_broker() {
+  TlsMosquittoBroker::Options options;
+  options.username = kUser;
+  options.password = kPassword;
+  return options;
+}
+
+TEST_F(TlsTest, RightPasswordIsAccepted) {
+  TlsMosquittoBroker broker(password_broker());
+  auto options = options_for(broker, "password");
+  options.username = kUser;
+  options.password = kPassword;
+  auto client = start_client(options);
+  ASSERT_TRUE(wait_connected()) << ::testing::PrintToString(handler_.events()) << broker.log();
+  ASSERT_TRUE(round_trip(*client, "hems-test/tls/password", "authenticated"));
+  EXPECT_THAT(handler_.events(), Each(Not(HasSubstr(kPassword))));
+}
+
+TEST_F(TlsTest, WrongPasswordIsRefusedAndNotReported) {
+  TlsMosquittoBroker broker(password_broker());
+  auto options = options_for(broker, "wrong-password");
+  options.username = kUser;
+  options.password = kWrongPassword;
+  auto client = start_client(options);
+  expect_refused_and_retrying(broker, *client, "not authorized");
+  EXPECT_THAT(handler_.events(), Each(Not(HasSubstr(kWrongPassword))));
+  EXPECT_THAT(handler_.events(), Each(Not(HasSubstr(kPassword))));
+}
+
+TEST_F(TlsTest, MissingPasswordIsRefused) {
+  TlsMosquittoBroker broker(password_broker());
+  auto client = start_client(options_for(broker, "anonymous"));
+  expect_refused_and_retrying(broker, *client, "not authorized");
+}
+
+}  // namespace
+}  // namespace hems::test
