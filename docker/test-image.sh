@@ -213,7 +213,7 @@ grep -q '^HEMS2MQTT_METER_STATE_DIR=/data$' "$work/image.env" || fail "HEMS2MQTT
 
 mnt=$(podman image mount "$image")
 mounted=1
-[ -n "$user" ] && [ "$user" != root ] || fail "the image has no non-root USER"
+if [ -z "$user" ] || [ "$user" = root ]; then fail "the image has no non-root USER"; fi
 uid=$(chroot "$mnt" /usr/bin/id -u "$user") || fail "user $user not in the image"
 gid=$(chroot "$mnt" /usr/bin/id -g "$user")
 echo "$uid:$gid" >"$work/image.uid"
@@ -230,6 +230,20 @@ mosquitto_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
 unshare --mount --propagation private "$0" --inside "$mnt" "$work" "$port"
+
+# The Home Assistant add-on reuses this image's binaries on its own base (here our Debian base
+# stands in for Home Assistant's, which cannot be pulled).
+step "Home Assistant add-on image (deploy/homeassistant-addon/Dockerfile)"
+addon_image=${image%:*}-addon:test
+podman build --isolation=chroot --format docker --build-arg BUILD_FROM="$base_image" \
+  --build-arg HEMS2MQTT_IMAGE="$image" -t "$addon_image" "$context/deploy/homeassistant-addon" \
+  >"$work/addon-build.log" 2>&1 || { tail -n 30 "$work/addon-build.log"; fail "add-on build failed"; }
+addon_mnt=$(podman image mount "$addon_image")
+chroot "$addon_mnt" /usr/bin/hems2mqtt --version || fail "hems2mqtt in the add-on image"
+[ -x "$addon_mnt/run.sh" ] || fail "the add-on image lacks an executable /run.sh"
+[ -s "$addon_mnt/usr/share/hems2mqtt/options-to-toml.jq" ] || fail "the add-on image lacks the mapping"
+podman image unmount "$addon_image" >/dev/null
+echo "add-on image: ok"
 
 size=$(podman image inspect --format '{{.Size}}' "$image")
 base_size=$(podman image inspect --format '{{.Size}}' "$base_image")
