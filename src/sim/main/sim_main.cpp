@@ -50,9 +50,15 @@ void print(const std::string& text) {
 
 }  // namespace
 
+// --- LAN appliance mode: `hems2mqtt-sim lan [options]` (lan_main.cpp) ---
+int run_lan_mode(const std::vector<std::string>& args);
+
 int main(int argc, char** argv) {
   using namespace hems::sim;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.front() == "lan")
+    return run_lan_mode(std::vector<std::string>(args.begin() + 1, args.end()));
+  // --- end of the LAN mode hook ---
   if (std::find(args.begin(), args.end(), "--help") != args.end()) {
     std::fputs(usage_text().c_str(), stdout);
     return 0;
