@@ -80,6 +80,27 @@ std::optional<std::uint32_t> parse_hex_number(std::string_view text, std::size_t
 }  // namespace
 
 std::string describe_lan_frame(ByteView payload) {
+  if (is_lan_setget(payload)) {
+    auto both = decode_lan_setget(payload);
+    if (!both)
+      return "not a frame: " + both.error().message;
+    std::ostringstream out;
+    out << esv_name(both->esv) << ' ' << eoj_hex(both->seoj) << '>' << eoj_hex(both->deoj)
+        << " tid="
+        << to_hex(Bytes{static_cast<std::uint8_t>(both->tid >> 8),
+                        static_cast<std::uint8_t>(both->tid)});
+    for (const auto* list : {&both->set_properties, &both->get_properties}) {
+      out << (list == &both->set_properties ? " set[" : " get[");
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto& p = (*list)[i];
+        out << (i ? " " : "") << to_hex(Bytes{p.epc});
+        if (!p.edt.empty())
+          out << '=' << to_hex(p.edt);
+      }
+      out << ']';
+    }
+    return out.str();
+  }
   auto frame = decode_frame(payload);
   if (!frame)
     return "not a frame: " + frame.error().message;
@@ -151,7 +172,43 @@ std::vector<LanObject*> LanNode::targets(std::uint32_t deoj) {
   return out;
 }
 
+std::optional<LanNode::Admitted> LanNode::admit(const LanDatagram& datagram, std::uint32_t deoj,
+                                                TimePoint now) {
+  if (silent(now)) {
+    log("  no answer: not joined yet (--late-join)");
+    return std::nullopt;
+  }
+  if (options_.lossy_percent > 0 &&
+      std::uniform_real_distribution<double>(0, 100)(rng_) < options_.lossy_percent) {
+    log("  dropped (--lossy)");
+    return std::nullopt;
+  }
+  Admitted admitted{targets(deoj), now + std::chrono::milliseconds(options_.slow_ms)};
+  if (admitted.objects.empty()) {
+    log("  ignored: no object " + eoj_hex(deoj) + " here");
+    return std::nullopt;
+  }
+  if (datagram.multicast) {
+    admitted.due += std::chrono::milliseconds(
+        std::uniform_int_distribution<int>(kMulticastDelayMinMs, kMulticastDelayMaxMs)(rng_));
+  }
+  return admitted;
+}
+
+void LanNode::after_set(const LanObject& object, const std::vector<std::uint8_t>& changed,
+                        TimePoint due) {
+  if (changed.empty())
+    return;
+  if (auto* state = model_state(object.eoj()))
+    state->synced = false;
+  announce_changes(object, changed, due);
+}
+
 void LanNode::receive(const LanDatagram& datagram, TimePoint now) {
+  if (is_lan_setget(datagram.payload)) {
+    receive_setget(datagram, now);
+    return;
+  }
   const std::string from = datagram.peer + (datagram.multicast ? " (multicast)" : "");
   auto frame = decode_frame(datagram.payload);
   if (!frame) {
@@ -164,15 +221,6 @@ void LanNode::receive(const LanDatagram& datagram, TimePoint now) {
     log("  ignored: not a request");
     return;
   }
-  if (silent(now)) {
-    log("  no answer: not joined yet (--late-join)");
-    return;
-  }
-  if (options_.lossy_percent > 0 &&
-      std::uniform_real_distribution<double>(0, 100)(rng_) < options_.lossy_percent) {
-    log("  dropped (--lossy)");
-    return;
-  }
   if (frame->properties.empty()) {
     log("  ignored: no properties");
     return;
@@ -181,25 +229,42 @@ void LanNode::receive(const LanDatagram& datagram, TimePoint now) {
     log("  ignored: multi-EPC Get (--no-multi)");
     return;
   }
-  auto objects = targets(frame->deoj);
-  if (objects.empty()) {
-    log("  ignored: no object " + eoj_hex(frame->deoj) + " here");
+  auto admitted = admit(datagram, frame->deoj, now);
+  if (!admitted)
     return;
-  }
-  auto due = now + std::chrono::milliseconds(options_.slow_ms);
-  if (datagram.multicast) {
-    due += std::chrono::milliseconds(
-        std::uniform_int_distribution<int>(kMulticastDelayMinMs, kMulticastDelayMaxMs)(rng_));
-  }
-  for (LanObject* object : objects) {
+  for (LanObject* object : admitted->objects) {
     std::vector<std::uint8_t> changed;
     if (auto reply = serve(*object, *frame, changed))
-      schedule(due, LanSend{datagram.peer, encode_frame(*reply)});
-    if (!changed.empty()) {
-      if (auto* state = model_state(object->eoj()))
-        state->synced = false;
-      announce_changes(*object, changed, due);
-    }
+      schedule(admitted->due, LanSend{datagram.peer, encode_frame(*reply)});
+    after_set(*object, changed, admitted->due);
+  }
+}
+
+void LanNode::receive_setget(const LanDatagram& datagram, TimePoint now) {
+  const std::string from = datagram.peer + (datagram.multicast ? " (multicast)" : "");
+  auto frame = decode_lan_setget(datagram.payload);
+  if (!frame) {
+    log("rx " + from + " " + to_hex(datagram.payload) + " ignored: " + frame.error().message);
+    return;
+  }
+  log("rx " + from + " " + to_hex(datagram.payload) + " (" + describe_lan_frame(datagram.payload) +
+      ")");
+  if (frame->esv != kSetGet) {
+    log("  ignored: not a request");
+    return;
+  }
+  if (frame->set_properties.empty() && frame->get_properties.empty()) {
+    log("  ignored: no properties");
+    return;
+  }
+  auto admitted = admit(datagram, frame->deoj, now);
+  if (!admitted)
+    return;
+  for (LanObject* object : admitted->objects) {
+    std::vector<std::uint8_t> changed;
+    const LanSetGetFrame reply = serve_setget(*object, *frame, changed);
+    schedule(admitted->due, LanSend{datagram.peer, encode_lan_setget(reply)});
+    after_set(*object, changed, admitted->due);
   }
 }
 

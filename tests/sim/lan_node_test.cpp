@@ -175,6 +175,16 @@ TEST(LanNode, InfReqIsAnsweredWithInf) {
   EXPECT_EQ(missing[0].payload, hex("1081 000D 013001 05FF01 53 01 E7 00"));
 }
 
+TEST(LanNode, SetGetAppliesTheSetsThenReadsTheGets) {
+  Harness h(with_objects({LanObjectKind::light}));
+  auto ok = h.request("1081 0001 05FF01 029001 6E 01 B0 01 14 02 B0 00 80 00");
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].payload, hex("1081 0001 029001 05FF01 7E 01 B0 00 02 B0 01 14 80 01 30"));
+  auto sna = h.request("1081 0002 05FF01 029001 6E 01 B0 01 65 01 E7 00");
+  ASSERT_EQ(sna.size(), 1u);
+  EXPECT_EQ(sna[0].payload, hex("1081 0002 029001 05FF01 5E 01 B0 01 65 01 E7 00"));
+}
+
 TEST(LanNode, RepeatedKindsGetInstanceNumbersAndInstanceZeroAddressesAll) {
   Harness h(with_objects({LanObjectKind::light, LanObjectKind::light}));
   auto sends = h.request("1081 000E 05FF01 029000 62 01 80 00");
@@ -197,7 +207,7 @@ TEST(LanNode, MalformedDatagramsAreIgnoredAndLogged) {
                           "1081 0001 05FF01 013001 62 02 80 00", "1081 0001 05FF01 013001 62 01 80",
                           "1081 0001 05FF01 013001 62 01 80 05 00", "1081 0001 05FF01 013001 62 00",
                           "1081 0001 05FF01 013001 62 01 80 00 FF",
-                          "1081 0001 05FF01 013001 6E 01 80 01 31 01 80 00"}) {
+                          "1081 0001 05FF01 013001 6E 01 80 01 31 02 80 00"}) {
     EXPECT_TRUE(h.request(bad).empty()) << bad;
   }
   const auto log = h.node().take_log();

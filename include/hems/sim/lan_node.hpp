@@ -16,6 +16,7 @@
 #include "hems/sim/lan_model.hpp"
 #include "hems/sim/lan_object.hpp"
 #include "hems/sim/lan_options.hpp"
+#include "hems/sim/lan_setget.hpp"
 
 namespace hems::sim {
 
@@ -66,8 +67,18 @@ class LanNode {
                                    std::uint8_t ok_esv, std::uint8_t sna_esv) const;
   std::optional<ElFrame> serve_set(LanObject& target, const ElFrame& request, bool reply_wanted,
                                    std::vector<std::uint8_t>& changed);
+  LanSetGetFrame serve_setget(LanObject& target, const LanSetGetFrame& request,
+                              std::vector<std::uint8_t>& changed);
 
   // lan_node.cpp
+  // The common gate for requests: late join, --lossy, the target objects and when to answer.
+  struct Admitted {
+    std::vector<LanObject*> objects;
+    TimePoint due;
+  };
+  std::optional<Admitted> admit(const LanDatagram& datagram, std::uint32_t deoj, TimePoint now);
+  void receive_setget(const LanDatagram& datagram, TimePoint now);
+  void after_set(const LanObject& object, const std::vector<std::uint8_t>& changed, TimePoint due);
   std::vector<LanObject*> targets(std::uint32_t deoj);
   LanObject* find_mutable(std::uint32_t eoj);
   LanModelState* model_state(std::uint32_t eoj);
