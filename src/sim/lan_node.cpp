@@ -293,8 +293,9 @@ void LanNode::console(std::string_view line, TimePoint now) {
   const auto epc = parse_hex_number(epc_text, 2);
   auto value = from_hex(value_text);
   LanObject* object = eoj ? find_mutable(*eoj) : nullptr;
-  if (!object || !epc || !value || value->empty()) {
-    log("set: expected set EOJ EPC HEX with an EOJ of this node, e.g. set 013001 80 31");
+  if (!object || !epc || !value || value->empty() || value->size() > 255) {
+    log("set: expected set EOJ EPC HEX (1-255 bytes) with an EOJ of this node, e.g. set 013001 "
+        "80 31");
     return;
   }
   const auto code = static_cast<std::uint8_t>(*epc);
