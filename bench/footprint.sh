@@ -55,6 +55,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Drops a pid that has been reaped, so the exit trap never signals a recycled pid.
+forget() {
+  local keep=() p
+  for p in "${pids[@]}"; do
+    [ "$p" = "$1" ] || keep+=("$p")
+  done
+  pids=("${keep[@]}")
+}
+
 now_ns() { date +%s%N; }
 log() { echo "footprint: $*" >&2; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -133,7 +142,7 @@ pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null |
 start_subscriber() {
   local out=$1
   : >"$out"
-  stdbuf -oL mosquitto_sub -d -R -C 1 -W "$first_timeout" -h 127.0.0.1 -p "$port" -t "$state_topic" \
+  stdbuf -oL mosquitto_sub -d -R -W "$first_timeout" -h 127.0.0.1 -p "$port" -t "$state_topic" \
     -F 'STATE %U %p' >"$out" 2>&1 &
   sub_pid=$!
   pids+=("$sub_pid")
@@ -143,7 +152,25 @@ start_subscriber() {
   }
 }
 
-# Starts hems2mqtt and waits for its first state; sets bridge_pid and first_state_ms.
+# Waits until a state with a power reading arrived (or the subscriber timed out), then ends it.
+wait_for_power() {
+  local out=$1
+  wait_for "$first_timeout" grep -q '^STATE .*"power_w"' "$out" || true
+  kill "$sub_pid" 2>/dev/null || true
+  wait "$sub_pid" 2>/dev/null || true
+  forget "$sub_pid"
+}
+
+# Milliseconds from `t0` (ns) to when the subscriber received `line` (its %U time stamp).
+received_ms() {
+  local received_ns
+  received_ns=$(awk '{ split($2, t, "."); printf "%s%s\n", t[1], substr(t[2] "000000000", 1, 9) }' \
+    <<<"$2")
+  echo $(((received_ns - $1) / 1000000))
+}
+
+# Starts hems2mqtt and waits for its first state with power; sets bridge_pid, first_state_ms
+# (any state), power_ms (the first with power_w), joined_ms and first_payload.
 start_bridge_and_wait() {
   local name=$1
   local sub_out=$work/sub-$name.txt
@@ -153,19 +180,17 @@ start_bridge_and_wait() {
   "$bridge_bin" --config "$work/config.toml" >"$work/bridge-$name.log" 2>&1 &
   bridge_pid=$!
   pids+=("$bridge_pid")
-  wait "$sub_pid" || true
-  local line
+  wait_for_power "$sub_out"
+  local line power_line
   line=$(grep -m1 '^STATE ' "$sub_out" || true)
-  if [ -z "$line" ]; then
-    log "no state published within ${first_timeout}s on the $name start; bridge log:"
+  power_line=$(grep -m1 '^STATE .*"power_w"' "$sub_out" || true)
+  if [ -z "$power_line" ]; then
+    log "no power reading published within ${first_timeout}s on the $name start; bridge log:"
     tail -n 30 "$work/bridge-$name.log" >&2
     exit 1
   fi
-  # %U is seconds.nanoseconds when the subscriber received the message.
-  local received_ns
-  received_ns=$(awk '{ split($2, t, "."); printf "%s%s\n", t[1], substr(t[2] "000000000", 1, 9) }' \
-    <<<"$line")
-  first_state_ms=$(((received_ns - t0) / 1000000))
+  first_state_ms=$(received_ms "$t0" "$line")
+  power_ms=$(received_ms "$t0" "$power_line")
   first_payload=${line#STATE * }
   # When the PANA session came up, from the bridge's own log time stamp (local time, ms).
   local joined_at
@@ -176,16 +201,29 @@ start_bridge_and_wait() {
   fi
 }
 
+# True once the process is gone or a zombie (a zombie still answers kill -0).
+# shellcheck disable=SC2317  # called through wait_for
+exited() {
+  local state
+  state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ -z "$state" ] || [ "$state" = Z ]
+}
+
+# SIGTERM, then SIGKILL after 15 s; leaves the exit status in bridge_exit.
 stop_bridge() {
   kill -TERM "$bridge_pid" 2>/dev/null || true
-  wait_for 15 bash -c "! kill -0 $bridge_pid 2>/dev/null" || kill -KILL "$bridge_pid" 2>/dev/null || true
-  wait "$bridge_pid" 2>/dev/null || true
+  wait_for 15 exited "$bridge_pid" || kill -KILL "$bridge_pid" 2>/dev/null || true
+  bridge_exit=0
+  wait "$bridge_pid" 2>/dev/null || bridge_exit=$?
+  forget "$bridge_pid"
+  [ "$bridge_exit" = 0 ] || log "hems2mqtt exited with status $bridge_exit after SIGTERM"
 }
 
 # --- First start: scan, join, first reading ---------------------------------------------------
 log "first start (scan + join), broker on port $port"
 start_bridge_and_wait first
 first_ms=$first_state_ms
+first_power_ms=$power_ms
 first_joined_ms=$joined_ms
 first_keys=$(grep -o '"[a-z_]*":' <<<"$first_payload" | tr -d '":' | tr '\n' ' ')
 
@@ -226,6 +264,7 @@ stop_bridge
 log "second start (PAN cache)"
 start_bridge_and_wait second
 second_ms=$first_state_ms
+second_power_ms=$power_ms
 second_joined_ms=$joined_ms
 if grep -q 'no scan' "$work/bridge-second.log"; then second_path="PAN cache"; else
   second_path="scanned"
@@ -241,7 +280,7 @@ if [ "$heap_profile" = 1 ] && command -v valgrind >/dev/null; then
     --config "$work/config.toml" >"$work/bridge-massif.log" 2>&1 &
   bridge_pid=$!
   pids+=("$bridge_pid")
-  wait "$sub_pid" || true
+  wait_for_power "$work/sub-massif.txt"
   sleep "$((steady_seconds / 2))"
   stop_bridge
   if [ -s "$work/massif.out" ]; then
@@ -268,7 +307,9 @@ fmt_s() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
 
 declare -A figure=(
   [first_state_s]=$(fmt_s "$first_ms")
+  [first_power_s]=$(fmt_s "$first_power_ms")
   [second_state_s]=$(fmt_s "$second_ms")
+  [second_power_s]=$(fmt_s "$second_power_ms")
   [rss_peak_kb]=$rss_peak
   [rss_steady_kb]=$rss_steady
   [rss_anon_kb]=$rss_anon
@@ -286,8 +327,10 @@ row() { printf '  %-40s %12s %s\n' "$1" "$2" "${3:-}"; }
 fmt_joined() { if [ "$1" = - ]; then echo -; else fmt_s "$1"; fi; }
 row "first start -> joined (scan)" "$(fmt_joined "$first_joined_ms") s"
 row "first start -> first state" "${figure[first_state_s]} s"
+row "first start -> first power reading" "${figure[first_power_s]} s"
 row "second start -> joined ($second_path)" "$(fmt_joined "$second_joined_ms") s"
 row "second start -> first state" "${figure[second_state_s]} s"
+row "second start -> first power reading" "${figure[second_power_s]} s"
 row "RSS peak (VmHWM)" "${rss_peak} kB"
 row "RSS steady (VmRSS at end)" "${rss_steady} kB" "(range ${rss_min}-${rss_max} over the period)"
 row "  of which private anonymous (RssAnon)" "${rss_anon} kB"
