@@ -1,12 +1,14 @@
 // The Paho adapter over mqtts:// against a real mosquitto with a TLS listener: server
 // verification (CA and host name), client certificates, and username/password.
 
+#include <MQTTAsync.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 namespace hems::test {
 namespace {
 
+using ::testing::Contains;
 using ::testing::Each;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -32,6 +35,47 @@ std::string unique_id(const std::string& name) {
   static std::atomic<int> counter{0};
   return "hems-tls-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
 }
+
+// Paho's own trace at its most detailed level, collected while this object lives. Paho's trace
+// callback is process-wide and plain C, hence the static storage.
+class PahoTraceCapture {
+ public:
+  PahoTraceCapture() {
+    {
+      std::lock_guard lock(mutex());
+      storage().clear();
+    }
+    MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_MAXIMUM);
+    MQTTAsync_setTraceCallback(&record);
+  }
+  ~PahoTraceCapture() {
+    MQTTAsync_setTraceCallback(nullptr);
+    MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_MINIMUM);  // Paho's default
+  }
+  PahoTraceCapture(const PahoTraceCapture&) = delete;
+  PahoTraceCapture& operator=(const PahoTraceCapture&) = delete;
+
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex());
+    return storage();
+  }
+
+ private:
+  static void record(enum MQTTASYNC_TRACE_LEVELS /*level*/, char* message) {
+    if (message == nullptr)
+      return;
+    std::lock_guard lock(mutex());
+    storage().emplace_back(message);
+  }
+  static std::mutex& mutex() {
+    static std::mutex instance;
+    return instance;
+  }
+  static std::vector<std::string>& storage() {
+    static std::vector<std::string> instance;
+    return instance;
+  }
+};
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -238,6 +282,38 @@ TEST_F(TlsTest, MissingPasswordIsRefused) {
   TlsMosquittoBroker broker(password_broker());
   auto client = start_client(options_for(broker, "anonymous"));
   expect_refused_and_retrying(broker, *client, "not authorized");
+}
+
+TEST_F(TlsTest, PahosMostDetailedTraceNeverShowsThePassword) {
+  // The adapter logs nothing itself; this guards the one place that could: Paho's trace, which
+  // MQTT_C_CLIENT_TRACE turns on in any program built on it.
+  TlsMosquittoBroker broker(password_broker());
+  PahoTraceCapture trace;
+  auto options = options_for(broker, "trace-right");
+  options.username = kUser;
+  options.password = kPassword;
+  auto client = start_client(options);
+  ASSERT_TRUE(wait_connected()) << ::testing::PrintToString(handler_.events()) << broker.log();
+  ASSERT_TRUE(round_trip(*client, "hems-test/tls/trace", "traced"));
+
+  RecordingHandler refused_handler;
+  auto refused_options = options_for(broker, "trace-wrong");
+  refused_options.username = kUser;
+  refused_options.password = kWrongPassword;
+  auto refused = mqtt::make_paho_client(refused_options);
+  refused->set_handler(&refused_handler);
+  refused->start();
+  ASSERT_TRUE(eventually([&] { return refused_handler.lost_count() >= 1; }, kConnectTimeout));
+  client->stop(milliseconds{5000});
+  refused->stop(milliseconds{1000});
+
+  const auto lines = trace.lines();
+  // The trace did see both connects, the accepted and the refused one.
+  ASSERT_THAT(lines, Contains(HasSubstr("CONNACK rc: 0")));
+  ASSERT_THAT(lines, Contains(HasSubstr("CONNACK rc: 5")));
+  EXPECT_THAT(lines, Each(Not(HasSubstr(kPassword))));
+  EXPECT_THAT(lines, Each(Not(HasSubstr(kWrongPassword))));
+  EXPECT_THAT(refused_handler.events(), Each(Not(HasSubstr(kWrongPassword))));
 }
 
 }  // namespace
