@@ -183,7 +183,7 @@ Result<json> decode_date_time(const TypeDef& type, ByteView edt) {
     return date;
   auto clock = decode_clock(edt.subspan(4), 23);
   if (!clock)
-    return std::unexpected(clock.error());
+    return fail(to_hex(edt) + " is not a valid date and time");
   return date + "T" + *clock;
 }
 

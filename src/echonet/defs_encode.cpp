@@ -44,7 +44,8 @@ Result<std::int64_t> raw_number(const TypeDef& type, const json& value) {
   if (!std::isfinite(scaled) || std::fabs(scaled) > 9.0e15)
     return fail(shown(value) + " is outside " + detail::range_text(type));
   double rounded = std::round(scaled);
-  if (std::fabs(scaled - rounded) > 1e-6 * std::fmax(1.0, std::fabs(scaled)))
+  // Allow for the binary representation of decimals (1234.567 / 0.001), nothing more.
+  if (std::fabs(scaled - rounded) > 1e-9 * std::fmax(1.0, std::fabs(scaled)))
     return fail(shown(value) + " is not a multiple of " +
                 text("%g", detail::power_of_ten(type.exponent)));
   return static_cast<std::int64_t>(rounded);
@@ -253,7 +254,8 @@ Result<void> encode_one_of(const TypeDef& type, const json& value, Bytes& out) {
   if (value.is_object() && value.size() == 2 && value.contains("alternative") &&
       value.contains("value")) {
     const json& index = value["alternative"];
-    if (!index.is_number_unsigned() || index.get<std::uint64_t>() >= alternatives.size())
+    if (!index.is_number_integer() || index.get<std::int64_t>() < 0 ||
+        index.get<std::uint64_t>() >= alternatives.size())
       return fail(text("\"alternative\" must be 0..%zu", alternatives.size() - 1));
     return encode_type(alternatives[index.get<std::size_t>()].type, value["value"], out);
   }

@@ -39,15 +39,18 @@ bool inherits_superclass(std::uint16_t class_code) {
 }  // namespace
 
 const PropertyDef* find_property(std::uint16_t class_code, std::uint8_t epc) {
-  if (const PropertyDef* own = find_in(find_class(class_code), epc))
+  const ClassDef* cls = find_class(class_code);
+  if (const PropertyDef* own = find_in(cls, epc))
     return own;
-  return inherits_superclass(class_code) ? find_in(find_class(kSuperClass), epc) : nullptr;
+  return cls != nullptr && inherits_superclass(class_code) ? find_in(find_class(kSuperClass), epc)
+                                                           : nullptr;
 }
 
 const PropertyDef* find_property_by_name(std::uint16_t class_code, std::string_view name) {
-  if (const PropertyDef* own = find_named(find_class(class_code), name))
+  const ClassDef* cls = find_class(class_code);
+  if (const PropertyDef* own = find_named(cls, name))
     return own;
-  if (!inherits_superclass(class_code))
+  if (cls == nullptr || !inherits_superclass(class_code))
     return nullptr;
   // A superclass name is only reachable if the class has not redefined that EPC under another
   // name (its own definition wins, as in find_property).

@@ -29,7 +29,8 @@ inline constexpr std::uint16_t kNodeProfileClass = 0x0EF0;
 const ClassDef* find_class(std::uint16_t class_code);
 
 // The class's own definition first, then the device superclass (0x0000) for device objects.
-// Maker-specific EPCs (0xF0-0xFF) are never found: callers pass them through as hex.
+// Maker-specific EPCs (0xF0-0xFF) and every EPC of an unknown class (the superclass included) are
+// not found: callers pass them through as hex.
 const PropertyDef* find_property(std::uint16_t class_code, std::uint8_t epc);
 const PropertyDef* find_property_by_name(std::uint16_t class_code, std::string_view name);
 
