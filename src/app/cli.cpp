@@ -104,6 +104,8 @@ std::expected<CliOptions, std::string> parse_command_line(
       flag = &options.list_ports;
     if (name == "--version")
       flag = &options.version;
+    if (name == "--health")
+      flag = &options.health;
     if (name == "--help" || name == "-h")
       flag = &options.help;
     if (flag == nullptr) {
@@ -132,6 +134,8 @@ std::string usage_text() {
          "      --print-config     print the effective config, secrets redacted, and exit\n"
          "      --list-ports       list serial ports, marking known Wi-SUN dongles, and exit\n"
          "      --log-level LEVEL  error | warning | info | debug | trace (overrides [log])\n"
+         "      --health           exit 0 when a running daemon with this config is healthy\n"
+         "                         (connected to MQTT within the last 2 minutes), else 1\n"
          "      --version          print the version and exit\n"
          "  -h, --help             print this help and exit\n"
          "\n"

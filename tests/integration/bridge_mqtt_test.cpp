@@ -256,3 +256,26 @@ TEST_F(BridgeBuffering, ReadingsDuringABrokerOutageAreDeliveredInOrder) {
 
 }  // namespace
 }  // namespace hems::testing
+
+namespace hems::testing {
+namespace {
+
+class Health : public BridgeFixture {};
+
+int health_status(const std::string& config) {
+  ChildProcess check(binary_dir() + "/src/app/hems2mqtt", {"--health", "--config", config});
+  return check.wait_exit(30s).value_or(-1);
+}
+
+TEST_F(Health, HealthyWhileConnectedUnhealthyAfterStop) {
+  start_all(SimSetup{"bp35a1", "pty", {}});
+  const std::string config = dir_ + "/config.toml";
+  ASSERT_TRUE(bridge_->wait_for_output("connected to the MQTT broker", 10s));
+  EXPECT_TRUE(test::eventually([&] { return health_status(config) == 0; }, 10s));
+  bridge_->signal(SIGTERM);
+  ASSERT_EQ(bridge_->wait_exit(15s), 0);
+  EXPECT_EQ(health_status(config), 1);
+}
+
+}  // namespace
+}  // namespace hems::testing

@@ -35,7 +35,9 @@ class Bridge : public mqtt::Handler {
   void on_messages_dropped(std::uint64_t count) override;
 
  private:
-  void process();  // runs every pending action of the cores, then re-arms the timer
+  void process();
+  void heartbeat();  // refreshes the health file while connected to the broker  // runs every
+                     // pending action of the cores, then re-arms the timer
   void arm_timer();
   void open_transport();
   void close_transport();
@@ -72,6 +74,8 @@ class Bridge : public mqtt::Handler {
   meter::Reader reader_;
 
   std::optional<io::EventLoop::TimerId> timer_;
+  std::optional<io::EventLoop::TimerId> heartbeat_timer_;
+  bool mqtt_connected_ = false;
   int watched_fd_ = -1;
   bool meter_online_ = false;
   bool link_up_ = false;

@@ -18,6 +18,7 @@ struct CliOptions {
   bool print_config = false;
   bool list_ports = false;
   bool version = false;
+  bool health = false;  // container health check: is the heartbeat file fresh?
   bool help = false;
   std::optional<std::string> log_level;  // overrides [log] level
 };

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
 #include "hems/echonet/frame.hpp"
 #include "hems/ha/discovery.hpp"
@@ -192,10 +193,26 @@ void Bridge::start() {
   process();
 }
 
+void Bridge::heartbeat() {
+  if (heartbeat_timer_)
+    loop_.cancel(*heartbeat_timer_);
+  heartbeat_timer_.reset();
+  if (!mqtt_connected_ || stopping_)
+    return;
+  touch_health_file(config_);
+  heartbeat_timer_ = loop_.call_after(seconds(kHeartbeatSeconds), [this] {
+    heartbeat_timer_.reset();
+    heartbeat();
+  });
+}
+
 void Bridge::shutdown() {
   if (stopping_)
     return;
   stopping_ = true;
+  if (heartbeat_timer_)
+    loop_.cancel(*heartbeat_timer_);
+  remove_health_file(config_);
   log(Level::info, "shutting down");
   if (config_.meter.enabled) {
     session_.stop(loop_.now());
@@ -213,12 +230,15 @@ void Bridge::shutdown() {
 void Bridge::on_connected() {
   loop_.post([this] {
     log(Level::info, "connected to the MQTT broker " + config_.mqtt.server);
+    mqtt_connected_ = true;
+    heartbeat();
     publish_online_state();
   });
 }
 
 void Bridge::on_connection_lost(const std::string& cause) {
   loop_.post([this, cause] {
+    mqtt_connected_ = false;
     log(Level::warning,
         "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
   });

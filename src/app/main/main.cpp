@@ -9,7 +9,9 @@
 #include "hems/app/bridge.hpp"
 #include "hems/app/cli.hpp"
 #include "hems/app/config.hpp"
+#include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
+#include "hems/io/known_dongles.hpp"
 #include "hems/io/serial_ports.hpp"
 #include "hems/io/signals.hpp"
 #include "hems/io/transport.hpp"
@@ -37,6 +39,9 @@ int list_ports() {
       char ids[16];
       std::snprintf(ids, sizeof ids, "%04x:%04x", port.usb_vid, port.usb_pid);
       std::cout << "  usb " << ids;
+    }
+    if (auto dongle = io::known_dongle(port.usb_vid, port.usb_pid, port.product)) {
+      std::cout << "  [Wi-SUN dongle: " << *dongle << "]";
     }
     if (!port.description.empty())
       std::cout << "  " << port.description;
@@ -92,6 +97,8 @@ int main(int argc, char** argv) {
     std::cout << cli->config_path << ": configuration is valid\n";
     return 0;
   }
+  if (cli->health)
+    return app::check_health(*config);
   if (cli->print_config) {
     std::cout << app::render_config(*config);
     return 0;
