@@ -1,5 +1,4 @@
 #include <cmath>
-#include <limits>
 
 #include "defs_codec.hpp"
 #include "hems/echonet/definitions.hpp"
@@ -118,11 +117,11 @@ Result<std::uint64_t> encode_code(const TypeDef& type, const json& value) {
     return fail(shown(value) + " is not one of the defined values");
   }
   std::int64_t last = type.value_first + (type.max - type.min);  // a level
-  if (!value.is_number_integer())
+  // Whole numbers only, but 3.0 is accepted as 3: number entities send floats.
+  double whole = value.is_number() ? value.get<double>() : 0.5;
+  if (std::floor(whole) != whole || std::fabs(whole) > 1e15)
     return fail(shown(value) + " is not a level");
-  auto level = value.is_number_unsigned() && value.get<std::uint64_t>() > (1ULL << 62)
-                   ? std::numeric_limits<std::int64_t>::max()
-                   : value.get<std::int64_t>();
+  auto level = static_cast<std::int64_t>(whole);
   if (level < type.value_first || level > last)
     return fail(shown(value) + " is outside " + detail::range_text(type));
   return static_cast<std::uint64_t>(type.min + (level - type.value_first));

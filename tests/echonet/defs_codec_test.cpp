@@ -92,6 +92,8 @@ TEST(DefsDecode, LevelsAndTheirAutoAlternative) {
   EXPECT_EQ(decoded(0x0130, 0xA0, "41"), json("auto"));
   EXPECT_THAT(decode_error(0x0130, 0xA0, "39"), HasSubstr("air_flow_level"));
   EXPECT_EQ(encoded(0x0130, 0xA0, 3), "33");
+  EXPECT_EQ(encoded(0x0130, 0xA0, 3.0), "33");
+  EXPECT_THAT(encoded(0x0130, 0xA0, 2.5), HasSubstr("2.5 is not a level"));
   EXPECT_EQ(encoded(0x0130, 0xA0, "auto"), "41");
   EXPECT_THAT(encoded(0x0130, 0xA0, 9), HasSubstr("9 is outside 1..8"));
   // Floor heater: a temperature or "auto".
