@@ -25,6 +25,7 @@ constexpr const char* kPasswdBinary = "/usr/bin/mosquitto_passwd";
 // Generous: these run on a loaded two-core machine.
 constexpr milliseconds kToolTimeout{30000};
 constexpr milliseconds kStartTimeout{15000};
+constexpr milliseconds kStopGrace{5000};
 
 [[noreturn]] void fail_errno(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
@@ -222,15 +223,29 @@ TlsMosquittoBroker::TlsMosquittoBroker(Options options)
   }
   write_text(dir_ / "mosquitto.conf", config.str());
 
+  start();
+}
+
+void TlsMosquittoBroker::start() {
+  if (process_ && process_->running())
+    return;
   process_.emplace(
       std::vector<std::string>{kBrokerBinary, "-c", (dir_ / "mosquitto.conf").string()},
       ChildProcess::Output::kToFile, dir_ / "broker.log");
+  // mosquitto binds with SO_REUSEADDR, so a restart gets the same port at once.
   const bool up =
       eventually([this] { return !process_->running() || port_accepts(port_); }, kStartTimeout);
   if (!up || !process_->running()) {
     throw std::runtime_error("TLS mosquitto did not start on port " + std::to_string(port_) +
                              ":\n" + log());
   }
+}
+
+void TlsMosquittoBroker::stop() {
+  if (!process_)
+    return;
+  process_->terminate(kStopGrace);
+  process_.reset();
 }
 
 TlsMosquittoBroker::~TlsMosquittoBroker() {

@@ -61,6 +61,12 @@ class TlsMosquittoBroker {
   TlsMosquittoBroker(const TlsMosquittoBroker&) = delete;
   TlsMosquittoBroker& operator=(const TlsMosquittoBroker&) = delete;
 
+  // Starts again on the same port; returns once the port accepts connections. Throws
+  // std::runtime_error (with the broker's log) if it does not come up in time.
+  void start();
+  // Stops the broker (SIGTERM) and waits for it to exit.
+  void stop();
+
   std::uint16_t port() const { return port_; }
   std::string uri() const { return "mqtts://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;
