@@ -251,11 +251,26 @@ void Controller::schedule_object(Node& node, ObjectState& object, TimePoint now)
     object.maps_answered = false;
     static const std::vector<std::uint8_t> kMaps{kGetMap, kSetMap, kInfMap};
     object.outstanding =
-        enqueue_gets(node, Purpose::maps, object.info.eoj, kMaps, std::nullopt, node.background);
+        enqueue_gets(node, Purpose::maps, object.info.eoj, kMaps, std::nullopt, node.interrogation);
     return;
   }
+  object.poll_answered = false;
+  object.poll_failed = false;
   object.outstanding = enqueue_gets(node, Purpose::poll, object.info.eoj, poll_epcs(object),
-                                    std::nullopt, node.background);
+                                    std::nullopt, node.polls);
+}
+
+void Controller::poll_round_done(Node& node, ObjectState& object) {
+  object.outstanding = 0;
+  if (!object.poll_failed || object.poll_answered)
+    return;
+  ++object.failures;
+  log(2, object.info.id + ": poll unanswered, " + std::to_string(object.failures) + " in a row");
+  if (object.online && object.failures >= config_.failures_before_offline) {
+    object.online = false;
+    actions_.push_back(AvailabilityChanged{object.info.id, false});
+    log(1, object.info.id + " at " + node.address + " is offline");
+  }
 }
 
 void Controller::pump(TimePoint now) {
@@ -268,8 +283,9 @@ void Controller::pump(TimePoint now) {
     }
     if (node.in_flight)
       continue;
-    // One request in flight per node; user requests go before background work.
-    std::deque<Request>& queue = !node.urgent.empty() ? node.urgent : node.background;
+    std::deque<Request>& queue = !node.urgent.empty()  ? node.urgent
+                                 : !node.polls.empty() ? node.polls
+                                                       : node.interrogation;
     if (queue.empty())
       continue;
     node.in_flight = std::move(queue.front());
@@ -309,7 +325,7 @@ void Controller::expire(Node& node, TimePoint now) {
   Request done = std::move(current);
   node.in_flight.reset();
   if (wants_answer && done.frame.esv == esv::get && done.frame.properties.size() > 1 &&
-      done.purpose != Purpose::raw) {
+      done.purpose != Purpose::raw && !node.split_futile) {
     split(node, std::move(done));
     return;
   }
@@ -322,7 +338,7 @@ void Controller::split(Node& node, Request request) {
   split_groups_[group].pending = count;
   log(2, node.address + ": no answer to a Get of " + std::to_string(count) + " EPCs from " +
              request.frame.deoj.to_string() + "; asking one EPC at a time");
-  std::deque<Request>& queue = request.purpose == Purpose::user_get ? node.urgent : node.background;
+  std::deque<Request>& queue = queue_for(node, request.purpose);
   for (auto it = request.frame.properties.rbegin(); it != request.frame.properties.rend(); ++it) {
     Request part;
     part.purpose = request.purpose;
@@ -343,6 +359,21 @@ void Controller::split(Node& node, Request request) {
   }
 }
 
+std::deque<Controller::Request>& Controller::queue_for(Node& node, Purpose purpose) {
+  switch (purpose) {
+    case Purpose::identify:
+    case Purpose::maps:
+      return node.interrogation;
+    case Purpose::poll:
+      return node.polls;
+    case Purpose::user_get:
+    case Purpose::user_set:
+    case Purpose::raw:
+      break;
+  }
+  return node.urgent;
+}
+
 void Controller::leave_group(const Request& request, bool answered) {
   if (!request.split_group)
     return;
@@ -359,10 +390,11 @@ void Controller::fail(Node& node, Request request, TimePoint now) {
     auto group = split_groups_.find(*request.split_group);
     if (group != split_groups_.end() && !group->second.answered) {
       // Not even a single EPC came back: the node is silent, not picky. Give up on the rest of
-      // the split instead of waiting out every part.
+      // the split instead of waiting out every part, and split no more until it answers.
+      node.split_futile = true;
       const std::uint64_t id = *request.split_group;
       std::vector<Request> siblings;
-      for (std::deque<Request>* queue : {&node.urgent, &node.background}) {
+      for (std::deque<Request>* queue : {&node.urgent, &node.polls, &node.interrogation}) {
         for (auto it = queue->begin(); it != queue->end();) {
           if (it->split_group == id) {
             siblings.push_back(std::move(*it));
@@ -403,15 +435,10 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
       return;
     case Purpose::poll:
       if (ObjectState* object = object_for(node, request.frame.deoj)) {
-        object->outstanding = std::max(object->outstanding - 1, 0);
-        ++object->failures;
-        log(2, object->info.id + ": poll unanswered (" + what + "), " +
-                   std::to_string(object->failures) + " in a row");
-        if (object->online && object->failures >= config_.failures_before_offline) {
-          object->online = false;
-          actions_.push_back(AvailabilityChanged{object->info.id, false});
-          log(1, object->info.id + " at " + node.address + " is offline");
-        }
+        log(3, object->info.id + ": poll unanswered (" + what + ")");
+        object->poll_failed = true;
+        if (--object->outstanding <= 0)
+          poll_round_done(node, *object);
       }
       return;
     case Purpose::user_get:

@@ -20,6 +20,8 @@ inline constexpr std::uint8_t kOperatingStatus = 0x80;
 inline constexpr std::uint8_t kInfMap = 0x9D;
 inline constexpr std::uint8_t kSetMap = 0x9E;
 inline constexpr std::uint8_t kGetMap = 0x9F;
+// An instance list holds at most 84 EOJs (253 bytes); no node has more objects than that.
+inline constexpr std::size_t kMaxInstances = 84;
 
 inline bool is_node_profile(echonet::Eoj eoj) {
   return eoj.group == 0x0E && eoj.cls == 0xF0;

@@ -27,6 +27,7 @@ void Controller::on_datagram(const std::string& from, ByteView payload, TimePoin
         answers_for(asked.frame.deoj, frame.seoj) && frame.deoj == asked.frame.seoj) {
       Request request = std::move(*node.in_flight);
       node.in_flight.reset();
+      node.split_futile = false;
       complete(node, std::move(request), frame, now);
       pump(now);
       return;
@@ -53,6 +54,7 @@ void Controller::on_discovery_answer(const std::string& from, const echonet::Fra
   if (!node.discovered)
     log(2, "node at " + from + " answered discovery");
   node.discovered = true;
+  node.split_futile = false;
   // What the answer lists (even without a value) need not be asked again.
   for (const echonet::Property& prop : frame.properties)
     node.asked.push_back(prop.epc);
@@ -87,6 +89,7 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
     return;
   }
   Node& node = it->second;
+  node.split_futile = false;
   if (is_node_profile(frame.seoj)) {
     answer();
     return;
@@ -154,7 +157,7 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
     case Purpose::poll: {
       if (object == nullptr)
         return;
-      object->outstanding = std::max(object->outstanding - 1, 0);
+      object->poll_answered = true;
       PropertiesUpdated update{object->info.id, {}};
       for (const echonet::Property& prop : reply.properties) {
         const bool asked =
@@ -165,6 +168,8 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
       }
       if (!update.properties.empty())
         actions_.push_back(std::move(update));
+      if (--object->outstanding <= 0)
+        poll_round_done(node, *object);
       return;
     }
     case Purpose::user_get:
@@ -282,7 +287,7 @@ void Controller::advance_identity(Node& node, TimePoint now) {
   if (!missing.empty()) {
     node.asked.insert(node.asked.end(), missing.begin(), missing.end());
     node.identify_outstanding = enqueue_gets(node, Purpose::identify, echonet::kNodeProfile,
-                                             missing, std::nullopt, node.background);
+                                             missing, std::nullopt, node.interrogation);
     return;
   }
   node.identified = true;
@@ -325,12 +330,14 @@ void Controller::adopt_moved_node(Node& node) {
   if (previous.in_flight) {
     Request again = std::move(*previous.in_flight);
     again.sends = 0;
-    (again.operation ? node.urgent : node.background).push_front(std::move(again));
+    queue_for(node, again.purpose).push_front(std::move(again));
   }
   for (Request& request : previous.urgent)
     node.urgent.push_back(std::move(request));
-  for (Request& request : previous.background)
-    node.background.push_back(std::move(request));
+  for (Request& request : previous.polls)
+    node.polls.push_back(std::move(request));
+  for (Request& request : previous.interrogation)
+    node.interrogation.push_back(std::move(request));
   nodes_.erase(old);
 }
 
@@ -355,12 +362,17 @@ void Controller::create_objects(Node& node, TimePoint now) {
 
 void Controller::maps_round_done(Node& node, ObjectState& object, TimePoint now) {
   object.outstanding = 0;
-  if (!object.maps_answered) {
-    // Tried again at the next poll time.
-    log(1, node.address + ": " + object.info.eoj.to_string() + " did not answer; trying later");
+  if (object.maps_answered) {
+    announce(node, object, now);
     return;
   }
-  announce(node, object, now);
+  // Forgotten until an instance list names it again (every discovery round asks for one), so
+  // an object that is not there, or a corrupted announcement, cannot keep the node's queue busy.
+  const echonet::Eoj eoj = object.info.eoj;
+  log(1, node.address + ": " + eoj.to_string() + " did not answer; dropped until listed again");
+  node.instances.erase(std::remove(node.instances.begin(), node.instances.end(), eoj),
+                       node.instances.end());
+  node.objects.erase(eoj);
 }
 
 void Controller::announce(Node& node, ObjectState& object, TimePoint now) {

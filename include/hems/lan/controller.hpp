@@ -135,6 +135,8 @@ class Controller {
     int failures = 0;
     int outstanding = 0;         // maps or poll frames queued or in flight
     bool maps_answered = false;  // some maps frame of this round got an answer
+    bool poll_answered = false;  // some poll frame of this round got an answer
+    bool poll_failed = false;    // some poll frame of this round used up its retries
     TimePoint next_due{};
   };
   struct Node {
@@ -143,12 +145,15 @@ class Controller {
     bool identified = false;       // identification finished: objects exist
     int identify_outstanding = 0;  // node-profile Get frames queued or in flight
     bool single_epc = false;       // answers only one EPC per Get
+    bool split_futile = false;     // the last split got no answer at all; cleared by any answer
     std::vector<std::uint8_t> asked;  // node-profile EPCs already asked for
     Bytes node_id;
     std::optional<std::uint32_t> manufacturer;
     std::vector<echonet::Eoj> instances;
     std::map<echonet::Eoj, ObjectState> objects;
-    std::deque<Request> urgent, background;
+    // One request in flight per node, taken from the first non-empty queue: user requests,
+    // then polls of known devices, then interrogation of new objects (which may not answer).
+    std::deque<Request> urgent, polls, interrogation;
     std::optional<Request> in_flight;
   };
 
@@ -178,11 +183,13 @@ class Controller {
   Duration wait_for_try(int sends);
   void expire(Node& node, TimePoint now);
   void split(Node& node, Request request);
+  std::deque<Request>& queue_for(Node& node, Purpose purpose);
   void complete(Node& node, Request request, const echonet::Frame& reply, TimePoint now);
   void fail(Node& node, Request request, TimePoint now);
   void handle_failure(Node& node, const Request& request, TimePoint now);
   void leave_group(const Request& request, bool answered);
   void maps_round_done(Node& node, ObjectState& object, TimePoint now);
+  void poll_round_done(Node& node, ObjectState& object);
   std::vector<std::uint8_t> poll_epcs(const ObjectState& object) const;
   bool locate(const std::string& device_id, Node*& node, ObjectState*& object);
   void reject_at_once(std::string request_id, std::string device_id,
