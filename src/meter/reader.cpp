@@ -113,9 +113,10 @@ void Reader::schedule(TimePoint now) {
   if (earliest_send_ && now < *earliest_send_)
     return;
   if (!identity_read_) {
-    // Everything the decoders depend on, in one frame. D3 may come back as SNA (then 1).
-    static constexpr std::uint8_t kIdentity[] = {kManufacturer, kSerial, kRelease, kGetMap,
-                                                 kCoefficient,  kDigits, kUnit};
+    // Everything the decoders depend on, in one frame, with power and current so that the
+    // first reading comes with the first answer. D3 may come back as SNA (then 1).
+    static constexpr std::uint8_t kIdentity[] = {
+        kManufacturer, kSerial, kRelease, kGetMap, kCoefficient, kDigits, kUnit, kPower, kCurrents};
     if (queue_.empty() || !queue_.front().raw_id.empty() ||
         queue_.front().frame.properties.size() != std::size(kIdentity)) {
       queue_.insert(
@@ -248,6 +249,9 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
     if (identity_request)
       apply_identity(reply);
     apply_properties(reply, true, now);
+    const echonet::Property* power = reply.find(kPower);
+    if (identity_request && power && !power->edt.empty())
+      instant_due_ = now + config_.instant_interval;
   }
   schedule(now);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "hems/echonet/frame.hpp"
@@ -141,8 +142,10 @@ TEST_F(ReaderTest, ReadsIdentityFirstWithCoefficientDefaultingToOne) {
   up();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(epcs_of(sent[0]),
-            (std::vector<std::uint8_t>{0x8A, 0x8D, 0x82, 0x9F, 0xD3, 0xD7, 0xE1}));
+            (std::vector<std::uint8_t>{0x8A, 0x8D, 0x82, 0x9F, 0xD3, 0xD7, 0xE1, 0xE7, 0xE8}));
   answer_last();  // D3 is not in the table: Get_SNA
+  ASSERT_EQ(updates.size(), 1u) << "the first answer already carries power and current";
+  EXPECT_EQ(updates[0].power_w, 632);
   ASSERT_EQ(identities.size(), 1u);
   EXPECT_EQ(identities[0].coefficient, 1u);
   EXPECT_EQ(identities[0].digits, 6);
@@ -160,17 +163,20 @@ TEST_F(ReaderTest, BatchesDuePropertiesIntoOneFrameAfterTheGap) {
   EXPECT_EQ(sent.size(), 1u);
   advance(Duration(1));
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(epcs_of(sent[1]), (std::vector<std::uint8_t>{0xE7, 0xE8, 0xE0, 0xE3, 0xEA, 0xEB}));
+  // Power and current came with the identity: the rest is due now, power again later.
+  EXPECT_EQ(epcs_of(sent[1]), (std::vector<std::uint8_t>{0xE0, 0xE3, 0xEA, 0xEB}));
   answer_last();
   ASSERT_FALSE(updates.empty());
+  EXPECT_DOUBLE_EQ(*updates.front().current_r_a, 3.0);
+  EXPECT_DOUBLE_EQ(*updates.front().current_t_a, 5.0);
   const MeterValues& v = updates.back();
-  EXPECT_EQ(v.power_w, 632);
-  EXPECT_DOUBLE_EQ(*v.current_r_a, 3.0);
-  EXPECT_DOUBLE_EQ(*v.current_t_a, 5.0);
   EXPECT_NEAR(*v.energy_import_kwh, 6513.9, 1e-9);
   EXPECT_NEAR(*v.energy_export_kwh, 2.1, 1e-9);
   EXPECT_NEAR(*v.energy_import_fixed_kwh, 6512.8, 1e-9);
   EXPECT_EQ(v.energy_import_fixed_at, "2026-05-20T14:00:00");
+  advance(Duration(9000));
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(epcs_of(sent[2]), (std::vector<std::uint8_t>{0xE7, 0xE8}));
 }
 
 TEST_F(ReaderTest, OnlyOneRequestInFlight) {
@@ -193,9 +199,18 @@ TEST_F(ReaderTest, RequestsOnlyWhatThePropertyMapListsAndKeepsPartialAnswers) {
   up();
   answer_last();
   advance(Duration(1000));
+  EXPECT_EQ(epcs_of(sent.back()), (std::vector<std::uint8_t>{0xE0}));
+  answer_last();
+  advance(Duration(9000));
+  EXPECT_EQ(epcs_of(sent.back()), (std::vector<std::uint8_t>{0xE7})) << "no E8 in the map";
+  answer_last();
+  advance(Duration(1000));
+  reader->request_all(now);  // everything due at once: one frame
+  collect();
   EXPECT_EQ(epcs_of(sent.back()), (std::vector<std::uint8_t>{0xE7, 0xE0}));
-  // A meter that lists E8 but answers SNA for it: the rest of the answer is still used.
+  // A meter that lists E0 but answers SNA for it: the rest of the answer is still used.
   meter.edt.erase(0xE0);
+  updates.clear();
   answer_last();
   ASSERT_FALSE(updates.empty());
   EXPECT_EQ(updates.back().power_w, 632);
@@ -287,9 +302,10 @@ TEST_F(ReaderTest, SentinelsAndNegativeValues) {
   meter.edt[0xE7] = "7FFFFFFE";  // no data
   meter.edt[0xE8] = "000AFFEC";  // R 1.0 A, T -2.0 A (reverse flow)
   start_and_settle();
-  EXPECT_FALSE(updates.back().power_w);
-  EXPECT_DOUBLE_EQ(*updates.back().current_r_a, 1.0);
-  EXPECT_DOUBLE_EQ(*updates.back().current_t_a, -2.0);
+  ASSERT_FALSE(updates.empty());
+  EXPECT_FALSE(updates.front().power_w);
+  EXPECT_DOUBLE_EQ(*updates.front().current_r_a, 1.0);
+  EXPECT_DOUBLE_EQ(*updates.front().current_t_a, -2.0);
   meter.edt[0xE7] = "FFFFFB9A";  // -1126 W
   meter.edt[0xE8] = "001E7FFE";  // single-phase two-wire: T not applicable
   updates.clear();
@@ -324,7 +340,9 @@ TEST_F(ReaderTest, EnergyIsHeldBackUntilTheUnitIsKnown) {
   EXPECT_TRUE(identities.empty());
   advance(Duration(1000));
   // Identity is asked again instead of polling.
-  EXPECT_EQ(epcs_of(sent.back()).back(), 0xE1);
+  const auto asked = epcs_of(sent.back());
+  EXPECT_NE(std::find(asked.begin(), asked.end(), 0xE1), asked.end());
+  EXPECT_EQ(std::find(asked.begin(), asked.end(), 0xE0), asked.end());
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ struct SessionConfig {
   Duration command_timeout{5000};                              // OK/FAIL after a command
   Duration join_timeout{45000};      // EVENT 25/24 after SKJOIN (PANA retransmits ~38 s)
   Duration send_timeout{15000};      // EVENT 21 after SKSENDTO
-  Duration settle_after_join{2000};  // quiet time before the first request
+  Duration settle_after_join{1000};  // quiet time before the first request
   Duration retry_pause{5000};        // between attempts of the same step
   Duration max_pause{600000};        // cap for the growing pause between ladder rounds
   int joins_before_rescan = 3;       // SKJOIN failures before the PAN is scanned again
