@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -230,10 +231,22 @@ TEST(PahoClientBufferTest, MessagesPublishedWhileTheBrokerIsDownArriveInOrder) {
   }
   broker.start();
 
-  auto received = subscriber.wait_for_count(topic, 6, kReconnectTimeout);
+  // QoS 1 may deliver a message twice around the restart (a legal redelivery of one whose
+  // acknowledgement was lost); what matters is that none is lost and the order holds.
   std::vector<std::string> payloads;
-  for (const auto& message : received)
-    payloads.push_back(message.payload);
+  const bool all_arrived = eventually(
+      [&] {
+        payloads.clear();
+        for (const auto& message : subscriber.messages()) {
+          if (message.topic != topic)
+            continue;
+          if (std::find(payloads.begin(), payloads.end(), message.payload) == payloads.end())
+            payloads.push_back(message.payload);
+        }
+        return payloads.size() >= 6;
+      },
+      kReconnectTimeout);
+  EXPECT_TRUE(all_arrived);
   EXPECT_THAT(payloads, ElementsAre("0", "1", "2", "3", "4", "5"));
   EXPECT_EQ(client->dropped_messages(), 0u);
 }
