@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config
   libpaho-mqttpp-dev libpaho-mqtt-dev libserialport-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  mosquitto mosquitto-clients socat iproute2 openssl)
+  mosquitto mosquitto-clients socat iproute2 openssl jq python3-yaml systemd)
 
 missing=()
 for p in "${packages[@]}"; do

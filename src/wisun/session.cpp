@@ -93,7 +93,8 @@ void Session::on_transport_failed(TimePoint now, const std::string& reason) {
   // Reopen after a pause that grows while the device stays away.
   ++ladder_rounds_;
   Duration pause = config_.retry_pause;
-  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i) pause *= 2;
+  for (int i = 1; i < ladder_rounds_ && pause < config_.max_pause; ++i)
+    pause *= 2;
   pause = std::min(pause, config_.max_pause);
   log(LogLevel::warning, "dongle link lost or not available (retrying in " +
                              std::to_string(pause.count() / 1000) + " s): " + reason);
