@@ -164,6 +164,12 @@ void Controller::set(std::string request_id, const std::string& device_id,
         echonet::make_set_c(0, echonet::kController, object->info.eoj, std::move(chunk));
     if (!need_reply)
       request.frame.esv = esv::set_i;
+    if (auto ok = echonet::check_encodable(request.frame); !ok) {
+      log(1, "request " + op.request_id + ": cannot send: " + ok.error().message);
+      for (auto& prop : request.frame.properties)
+        op.results.emplace_back(std::move(prop), PropertyOutcome::rejected);
+      continue;
+    }
     request.operation = id;
     node->urgent.push_back(std::move(request));
     ++op.pending;

@@ -398,5 +398,47 @@ TEST(LanNotifications, InfAndInfcUpdateStateAndInfcIsAnswered) {
   EXPECT_EQ(replies[0].frame.properties, (std::vector<echonet::Property>{{0x80, {}}}));
 }
 
+TEST(LanRequests, ValuesTooLongToEncodeAreRejectedWithoutSending) {
+  Found f;
+  f.lan.controller.set("s1", kAcId,
+                       {
+                           {0xB0, Bytes(300, 0x41)},
+                       },
+                       true, f.lan.now);
+  f.lan.run_for(1s);
+  const auto done = f.lan.all<RequestDone>();
+  ASSERT_EQ(done.size(), 1u);
+  ASSERT_EQ(done[0].results.size(), 1u);
+  EXPECT_EQ(done[0].results[0].second, PropertyOutcome::rejected);
+  EXPECT_TRUE(f.lan.sent_to("192.0.2.10").empty());
+}
+
+TEST(LanRequests, PollsOfKnownDevicesGoBeforeInterrogatingNewObjects) {
+  ControllerConfig config = test_config();
+  config.poll_interval = 10s;
+  Found f(config);
+  // The node now announces many objects that never answer.
+  Bytes list{20};
+  for (std::uint8_t i = 0; i < 20; ++i) {
+    list.push_back(0x02);
+    list.push_back(0x6B);
+    list.push_back(static_cast<std::uint8_t>(i + 1));
+  }
+  echonet::Frame inf;
+  inf.seoj = echonet::kNodeProfile;
+  inf.deoj = echonet::kNodeProfile;
+  inf.esv = echonet::esv::inf;
+  inf.properties = {{0xD5, list}};
+  f.lan.inject("192.0.2.10", echonet::encode(inf));
+  f.lan.run_for(30s);
+  // Each ghost costs seconds of the node's single slot, yet the known device is still polled
+  // every 10 s.
+  int polls = 0;
+  for (const auto& update : f.lan.all<PropertiesUpdated>())
+    polls += update.device_id == kAcId ? 1 : 0;
+  EXPECT_GE(polls, 3);
+  EXPECT_EQ(f.lan.controller.devices().size(), 1u);
+}
+
 }  // namespace
 }  // namespace hems::lan::testing
