@@ -56,8 +56,10 @@ void Controller::on_discovery_answer(const std::string& from, const echonet::Fra
   node.discovered = true;
   node.split_futile = false;
   // What the answer lists (even without a value) need not be asked again.
-  for (const echonet::Property& prop : frame.properties)
-    node.asked.push_back(prop.epc);
+  for (const echonet::Property& prop : frame.properties) {
+    if (std::find(node.asked.begin(), node.asked.end(), prop.epc) == node.asked.end())
+      node.asked.push_back(prop.epc);
+  }
   apply_node_profile(node, frame.properties);
   advance_identity(node, now);
 }
