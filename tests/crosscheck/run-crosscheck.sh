@@ -40,8 +40,9 @@ else
   mkdir -p "$el_home"
   # echonet-lite requires date-utils (for its log lines) without declaring it, so it is named here.
   echo "crosscheck: installing echonet-lite with npm"
-  (cd "$el_home" && timeout 180 npm install --no-audit --no-fund --loglevel=error echonet-lite date-utils) \
-    >"$work/npm.log" 2>&1 || {
+  # --prefix: without it npm would install into the nearest parent directory with a package.json.
+  timeout 180 npm install --prefix "$el_home" --no-audit --no-fund --loglevel=error \
+    echonet-lite date-utils >"$work/npm.log" 2>&1 || {
     cat "$work/npm.log"
     fail "npm install echonet-lite failed"
   }
