@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 namespace hems::io {
 
@@ -61,6 +63,21 @@ std::string existence_note(const std::string& path) {
   return "the path exists";
 }
 
+// "this process runs as hems2mqtt (uid 1000) with groups hems2mqtt, dialout"
+std::string process_identity() {
+  const uid_t uid = ::geteuid();
+  std::string text = "this process runs as " + user_name(uid) + " (uid " + std::to_string(uid) +
+                     ") with groups " + group_name(::getegid());
+  std::vector<gid_t> groups(static_cast<std::size_t>(std::max(0, ::getgroups(0, nullptr))));
+  const int count = ::getgroups(static_cast<int>(groups.size()), groups.data());
+  for (int i = 0; i < count; ++i) {
+    if (groups[static_cast<std::size_t>(i)] != ::getegid()) {
+      text += ", " + group_name(groups[static_cast<std::size_t>(i)]);
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string describe_open_failure(const std::string& path, int error_number) {
@@ -74,12 +91,14 @@ std::string describe_open_failure(const std::string& path, int error_number) {
       if (::stat(path.c_str(), &info) == 0) {
         const std::string group = group_name(info.st_gid);
         text += " (owner " + user_name(info.st_uid) + ", group " + group + ", mode " +
-                mode_text(info.st_mode) + ")";
+                mode_text(info.st_mode) + "); " + process_identity();
         text += "; add the user to the '" + group + "' group (the serial group is usually " +
                 "'dialout': sudo usermod -aG dialout $USER, then log in again), or in Docker " +
-                "pass the device with --device and --group-add " + group;
+                "pass the device with --device (compose: devices:) and --group-add " + group +
+                "; deploy/udev/99-wisun-dongle.rules gives known dongles a stable /dev/wisun";
       } else {
-        text += "; add the user to the 'dialout' group (sudo usermod -aG dialout $USER)";
+        text += "; " + process_identity() +
+                "; add the user to the 'dialout' group (sudo usermod -aG dialout $USER)";
       }
       break;
     }
