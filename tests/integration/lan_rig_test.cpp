@@ -1,0 +1,345 @@
+// The namespace rig itself, proven with simulated ECHONET Lite nodes and a plain UDP socket as
+// the controller (no bridge): multicast discovery over IPv4 and IPv6 answered by unicast, an
+// address change, a late joiner. Needs root; skips with the reason otherwise.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "netns.hpp"
+
+namespace hems::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Family = NetnsUdpSocket::Family;
+
+constexpr std::uint16_t kEchonetPort = 3610;
+constexpr const char* kGroupV4 = "224.0.23.0";
+constexpr const char* kGroupV6 = "ff02::1";
+constexpr std::uint32_t kController = 0x05FF01;
+constexpr std::uint32_t kNodeProfile = 0x0EF001;
+constexpr std::uint8_t kGet = 0x62;
+constexpr std::uint8_t kGetRes = 0x72;
+constexpr std::uint8_t kInf = 0x73;
+constexpr const char* kNodeIdA = "00112233445566778899AABBCCDDEE01";
+constexpr const char* kNodeIdB = "00112233445566778899AABBCCDDEE02";
+
+std::string sim_path() {
+  return binary_dir() + "/src/sim/hems2mqtt-sim";
+}
+
+void put_eoj(Bytes& out, std::uint32_t eoj) {
+  out.push_back(static_cast<std::uint8_t>(eoj >> 16));
+  out.push_back(static_cast<std::uint8_t>(eoj >> 8));
+  out.push_back(static_cast<std::uint8_t>(eoj));
+}
+
+// A one-property Get, written out byte by byte so the rig does not lean on the project's codec:
+// EHD 1081, TID, SEOJ, DEOJ, ESV, OPC 1, EPC, PDC 0.
+Bytes get_request(std::uint16_t tid, std::uint32_t deoj, std::uint8_t epc) {
+  Bytes frame{0x10, 0x81, static_cast<std::uint8_t>(tid >> 8), static_cast<std::uint8_t>(tid)};
+  put_eoj(frame, kController);
+  put_eoj(frame, deoj);
+  frame.insert(frame.end(), {kGet, 0x01, epc, 0x00});
+  return frame;
+}
+
+struct Frame {
+  std::uint16_t tid = 0;
+  std::uint32_t seoj = 0;
+  std::uint32_t deoj = 0;
+  std::uint8_t esv = 0;
+  std::map<std::uint8_t, Bytes> properties;
+};
+
+std::uint32_t eoj_at(ByteView b, std::size_t at) {
+  return std::uint32_t{b[at]} << 16 | std::uint32_t{b[at + 1]} << 8 | b[at + 2];
+}
+
+std::optional<Frame> parse(ByteView b) {
+  if (b.size() < 12 || b[0] != 0x10 || b[1] != 0x81)
+    return std::nullopt;
+  Frame f;
+  f.tid = static_cast<std::uint16_t>(b[2] << 8 | b[3]);
+  f.seoj = eoj_at(b, 4);
+  f.deoj = eoj_at(b, 7);
+  f.esv = b[10];
+  std::size_t at = 12;
+  for (unsigned i = 0; i < b[11]; ++i) {
+    if (at + 2 > b.size())
+      return std::nullopt;
+    const std::size_t length = b[at + 1];
+    if (at + 2 + length > b.size())
+      return std::nullopt;
+    const auto edt = b.subspan(at + 2, length);
+    f.properties[b[at]] = Bytes(edt.begin(), edt.end());
+    at += 2 + length;
+  }
+  return f;
+}
+
+struct Answer {
+  NetnsDatagram datagram;
+  Frame frame;
+};
+
+// Receives until every address in `from` has sent a frame that `match` accepts, or the deadline.
+// Matching frames from `also_from` are kept too but not waited for. `resend` (if set) runs at the
+// start and every 2 s, as a real controller repeats a discovery.
+std::map<std::string, Answer> collect(NetnsUdpSocket& socket, const std::set<std::string>& from,
+                                      const std::function<bool(const Frame&)>& match,
+                                      std::chrono::milliseconds timeout,
+                                      const std::function<void()>& resend = {},
+                                      const std::set<std::string>& also_from = {}) {
+  std::map<std::string, Answer> answers;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto next_send = std::chrono::steady_clock::now();
+  auto complete = [&] {
+    return std::ranges::all_of(from, [&](const auto& a) { return answers.contains(a); });
+  };
+  while (!complete()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
+      break;
+    if (resend && now >= next_send) {
+      resend();
+      next_send = now + 2s;
+    }
+    const auto wait = std::min(deadline, resend ? next_send : deadline) - now;
+    auto d = socket.receive(std::chrono::ceil<std::chrono::milliseconds>(wait));
+    if (!d || !(from.contains(d->from) || also_from.contains(d->from)))
+      continue;
+    auto frame = parse(d->payload);
+    if (frame && match(*frame)) {
+      const std::string address = d->from;  // before *d is moved into the answer
+      answers.emplace(address, Answer{std::move(*d), std::move(*frame)});
+    }
+  }
+  return answers;
+}
+
+// A discovery answer: Get_Res from the node profile to us, with the same TID, listing instances.
+std::function<bool(const Frame&)> discovery_answer(std::uint16_t tid) {
+  return [tid](const Frame& f) {
+    return f.tid == tid && f.esv == kGetRes && f.seoj == kNodeProfile && f.deoj == kController &&
+           f.properties.contains(0xD6);
+  };
+}
+
+// D6/D5 instance lists: a count, then the EOJs.
+Bytes instance_list(std::uint32_t eoj) {
+  Bytes out{0x01};
+  put_eoj(out, eoj);
+  return out;
+}
+
+Bytes identification(const char* node_id) {
+  Bytes out{0xFE};
+  const Bytes id = *from_hex(node_id);
+  out.insert(out.end(), id.begin(), id.end());
+  return out;
+}
+
+class LanRig : public NetnsTest {
+ protected:
+  // `hems2mqtt-sim lan` on eth0 of node `index`.
+  std::unique_ptr<ChildProcess> start_node(const NetnsRig& rig, std::size_t index,
+                                           std::vector<std::string> args) {
+    args.insert(args.begin(), {"lan", "--interface", NetnsRig::kInterface});
+    return rig.run_in(rig.node(index), sim_path(), args);
+  }
+
+  static bool ready(const ChildProcess& sim) {
+    return sim.wait_for_output("READY lan", 15s).has_value();
+  }
+
+  static std::string logs(const std::vector<const ChildProcess*>& sims) {
+    std::string out;
+    for (const auto* sim : sims)
+      out += "---- node ----\n" + sim->output();
+    return out;
+  }
+};
+
+TEST_F(LanRig, BuildsSeparateNamespacesJoinedByABridgeAndRemovesThemAfterwards) {
+  std::vector<std::string> names;
+  std::unique_ptr<ChildProcess> leftover;
+  {
+    NetnsRig rig(2);
+    names = rig.namespaces();
+    ASSERT_EQ(names.size(), 4u) << "bridge, controller and two nodes";
+    for (const auto& name : names) {
+      EXPECT_TRUE(name.starts_with("hems-" + std::to_string(::getpid()) + "-")) << name;
+      EXPECT_TRUE(std::filesystem::exists("/var/run/netns/" + name)) << name;
+    }
+    EXPECT_EQ(rig.ipv4(rig.controller()), "192.0.2.1");
+    EXPECT_EQ(rig.ipv4(rig.node(0)), "192.0.2.11");
+    EXPECT_EQ(rig.ipv4(rig.node(1)), "192.0.2.12");
+
+    {
+      // Each namespace has its own port space: all three own UDP 3610 at once.
+      NetnsUdpSocket controller(rig.controller(), Family::ipv4, kEchonetPort, NetnsRig::kInterface,
+                                kGroupV4);
+      NetnsUdpSocket node0(rig.node(0), Family::ipv4, kEchonetPort, NetnsRig::kInterface, kGroupV4);
+      NetnsUdpSocket node1(rig.node(1), Family::ipv4, kEchonetPort, NetnsRig::kInterface, kGroupV4);
+      // Unicast crosses the bridge to the right node only; multicast reaches every node.
+      const Bytes hello{'h', 'i'};
+      controller.send_to(hello, "192.0.2.12", kEchonetPort);
+      auto unicast = node1.receive(5s);
+      ASSERT_TRUE(unicast);
+      EXPECT_EQ(unicast->payload, hello);
+      EXPECT_EQ(unicast->from, "192.0.2.1");
+      EXPECT_EQ(unicast->to, "192.0.2.12");
+      controller.send_to(hello, kGroupV4, kEchonetPort);
+      for (auto* node : {&node0, &node1}) {
+        auto multicast = node->receive(5s);
+        ASSERT_TRUE(multicast);
+        EXPECT_EQ(multicast->from, "192.0.2.1");
+        EXPECT_EQ(multicast->to, kGroupV4);
+      }
+    }
+
+    // A program still running inside a namespace when the rig goes does not keep it alive.
+    leftover = start_node(rig, 0, {});
+    ASSERT_TRUE(ready(*leftover)) << leftover->output();
+  }
+  for (const auto& name : names)
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name)) << name;
+  EXPECT_EQ(leftover->wait_exit(10s), 128 + SIGKILL);
+}
+
+TEST_F(LanRig, Ipv4MulticastDiscoveryIsAnsweredByEveryNodeByUnicast) {
+  NetnsRig rig(2);
+  auto aircon = start_node(rig, 0, {"--object", "aircon", "--node-id", kNodeIdA});
+  auto heater = start_node(rig, 1, {"--object", "water-heater", "--node-id", kNodeIdB});
+  ASSERT_TRUE(ready(*aircon)) << aircon->output();
+  ASSERT_TRUE(ready(*heater)) << heater->output();
+
+  NetnsUdpSocket controller(rig.controller(), Family::ipv4, kEchonetPort, NetnsRig::kInterface,
+                            kGroupV4);
+  const Bytes discovery{0x10, 0x81, 0x01, 0x01, 0x05, 0xFF, 0x01,
+                        0x0E, 0xF0, 0x01, 0x62, 0x01, 0xD6, 0x00};
+  auto answers = collect(controller, {"192.0.2.11", "192.0.2.12"}, discovery_answer(0x0101), 20s,
+                         [&] { controller.send_to(discovery, kGroupV4, kEchonetPort); });
+  ASSERT_EQ(answers.size(), 2u) << logs({aircon.get(), heater.get()});
+  for (const auto& [address, answer] : answers) {
+    EXPECT_EQ(answer.datagram.from_port, kEchonetPort) << address;
+    EXPECT_EQ(answer.datagram.to, "192.0.2.1") << address << " answered by multicast";
+  }
+  EXPECT_EQ(answers["192.0.2.11"].frame.properties[0xD6], instance_list(0x013001));
+  EXPECT_EQ(answers["192.0.2.12"].frame.properties[0xD6], instance_list(0x026B01));
+}
+
+TEST_F(LanRig, Ipv6LinkLocalMulticastDiscoveryIsAnsweredByEveryNodeByUnicast) {
+  if (!std::filesystem::exists("/proc/sys/net/ipv6"))
+    GTEST_SKIP() << "this kernel has no IPv6";
+  NetnsRig rig(2);
+  const std::string controller_address = rig.ipv6_link_local(rig.controller());
+  const std::string node0 = rig.ipv6_link_local(rig.node(0));
+  const std::string node1 = rig.ipv6_link_local(rig.node(1));
+  ASSERT_TRUE(node0.starts_with("fe80:")) << node0;
+  ASSERT_TRUE(node1.starts_with("fe80:")) << node1;
+  ASSERT_NE(node0, node1);
+  auto aircon = start_node(rig, 0, {"--ipv6", "--object", "aircon"});
+  auto light = start_node(rig, 1, {"--ipv6", "--object", "light"});
+  ASSERT_TRUE(ready(*aircon)) << aircon->output();
+  ASSERT_TRUE(ready(*light)) << light->output();
+
+  NetnsUdpSocket controller(rig.controller(), Family::ipv6, kEchonetPort, NetnsRig::kInterface,
+                            kGroupV6);
+  auto answers = collect(controller, {node0, node1}, discovery_answer(0x0601), 20s, [&] {
+    controller.send_to(get_request(0x0601, kNodeProfile, 0xD6), kGroupV6, kEchonetPort);
+  });
+  ASSERT_EQ(answers.size(), 2u) << logs({aircon.get(), light.get()});
+  for (const auto& [address, answer] : answers) {
+    EXPECT_EQ(answer.datagram.from_port, kEchonetPort) << address;
+    EXPECT_EQ(answer.datagram.to, controller_address) << address << " answered by multicast";
+  }
+  EXPECT_EQ(answers[node0].frame.properties[0xD6], instance_list(0x013001));
+  EXPECT_EQ(answers[node1].frame.properties[0xD6], instance_list(0x029001));
+}
+
+TEST_F(LanRig, AfterAnAddressChangeTheSameNodeAnswersFromItsNewAddress) {
+  NetnsRig rig(1);
+  auto sim = start_node(rig, 0, {"--object", "aircon", "--node-id", kNodeIdA});
+  ASSERT_TRUE(ready(*sim)) << sim->output();
+  NetnsUdpSocket controller(rig.controller(), Family::ipv4, kEchonetPort, NetnsRig::kInterface,
+                            kGroupV4);
+  auto discover = [&](std::uint16_t tid, const std::string& address) {
+    return collect(
+        controller, {address}, discovery_answer(tid), 20s,
+        [&] { controller.send_to(get_request(tid, kNodeProfile, 0xD6), kGroupV4, kEchonetPort); },
+        {"192.0.2.11", "192.0.2.77"});
+  };
+  auto identify = [&](std::uint16_t tid, const std::string& address) {
+    auto answers = collect(
+        controller, {address},
+        [tid](const Frame& f) {
+          return f.tid == tid && f.esv == kGetRes && f.properties.contains(0x83);
+        },
+        20s,
+        [&] { controller.send_to(get_request(tid, kNodeProfile, 0x83), address, kEchonetPort); });
+    return answers.contains(address) ? answers[address].frame.properties[0x83] : Bytes{};
+  };
+
+  ASSERT_EQ(discover(0x0201, "192.0.2.11").size(), 1u) << sim->output();
+  EXPECT_EQ(identify(0x0202, "192.0.2.11"), identification(kNodeIdA));
+
+  rig.move_address(rig.node(0), "192.0.2.77");
+  ASSERT_EQ(rig.ipv4(rig.node(0)), "192.0.2.77");
+
+  // The discovery finds it at the new address; nothing comes from the old one any more.
+  auto answers = discover(0x0203, "192.0.2.77");
+  EXPECT_TRUE(answers.contains("192.0.2.77")) << sim->output();
+  EXPECT_FALSE(answers.contains("192.0.2.11"));
+  EXPECT_EQ(identify(0x0204, "192.0.2.77"), identification(kNodeIdA)) << sim->output();
+  EXPECT_TRUE(sim->running()) << "the same process, not a restarted node";
+}
+
+TEST_F(LanRig, LateJoinerIsSilentAtFirstThenAnnouncesItselfByMulticast) {
+  NetnsRig rig(2);
+  // Open before the nodes start so that no announcement can slip past.
+  NetnsUdpSocket controller(rig.controller(), Family::ipv4, kEchonetPort, NetnsRig::kInterface,
+                            kGroupV4);
+  auto early = start_node(rig, 0, {"--object", "aircon"});
+  auto late = start_node(rig, 1, {"--object", "light", "--late-join", "6"});
+  ASSERT_TRUE(ready(*early)) << early->output();
+  ASSERT_TRUE(ready(*late)) << late->output();
+
+  // While it waits, the late node hears the discovery and does not answer it.
+  auto first = collect(controller, {"192.0.2.11"}, discovery_answer(0x0301), 20s, [&] {
+    controller.send_to(get_request(0x0301, kNodeProfile, 0xD6), kGroupV4, kEchonetPort);
+  });
+  ASSERT_TRUE(first.contains("192.0.2.11")) << early->output();
+  ASSERT_TRUE(late->wait_for_output("not joined yet", 10s)) << late->output();
+
+  // Then it announces its instance list (INF D5) to the multicast group by itself.
+  auto announced = collect(
+      controller, {"192.0.2.12"},
+      [](const Frame& f) {
+        return f.esv == kInf && f.seoj == kNodeProfile && f.properties.contains(0xD5);
+      },
+      30s);
+  ASSERT_TRUE(announced.contains("192.0.2.12")) << late->output();
+  EXPECT_EQ(announced["192.0.2.12"].datagram.to, kGroupV4);
+  EXPECT_EQ(announced["192.0.2.12"].frame.properties[0xD5], instance_list(0x029001));
+  const std::string log = late->output();
+  EXPECT_GT(log.find("tx 192.0.2.1:"), log.find("tx multicast"))
+      << "the late node answered before it joined:\n"
+      << log;
+
+  // From now on it answers discoveries like any other node.
+  auto second = collect(
+      controller, {"192.0.2.11", "192.0.2.12"}, discovery_answer(0x0302), 20s,
+      [&] { controller.send_to(get_request(0x0302, kNodeProfile, 0xD6), kGroupV4, kEchonetPort); });
+  EXPECT_EQ(second.size(), 2u) << logs({early.get(), late.get()});
+}
+
+}  // namespace
+}  // namespace hems::testing
