@@ -1,15 +1,21 @@
 // The namespace rig itself, proven with simulated ECHONET Lite nodes and a plain UDP socket as
 // the controller (no bridge): multicast discovery over IPv4 and IPv6 answered by unicast, an
 // address change, a late joiner. Needs root; skips with the reason otherwise.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "netns.hpp"
 
@@ -144,6 +150,57 @@ Bytes identification(const char* node_id) {
   const Bytes id = *from_hex(node_id);
   out.insert(out.end(), id.begin(), id.end());
   return out;
+}
+
+// An owned file descriptor.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+sockaddr_in loopback(std::uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+bool readable(int fd, std::chrono::milliseconds timeout) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, static_cast<int>(timeout.count())) == 1;
+}
+
+// Up to `size` bytes, or "" when nothing comes within 5 s.
+std::string read_some(int fd, std::size_t size) {
+  if (!readable(fd, 5s))
+    return {};
+  std::string out(size, '\0');
+  const ssize_t n = ::read(fd, out.data(), size);
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
+// A TCP connect to 127.0.0.1:`port` made from inside `ns`; the socket (or -1) and errno.
+std::pair<int, int> connect_from(const std::string& ns, std::uint16_t port) {
+  int fd = -1;
+  int error = 0;
+  run_in_namespace(ns, [&] {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const sockaddr_in to = loopback(port);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+      error = errno;
+      ::close(fd);
+      fd = -1;
+    }
+  });
+  return {fd, error};
 }
 
 class LanRig : public NetnsTest {
@@ -342,6 +399,44 @@ TEST_F(LanRig, LateJoinerIsSilentAtFirstThenAnnouncesItselfByMulticast) {
       controller, {"192.0.2.11", "192.0.2.12"}, discovery_answer(0x0302), 20s,
       [&] { controller.send_to(get_request(0x0302, kNodeProfile, 0xD6), kGroupV4, kEchonetPort); });
   EXPECT_EQ(second.size(), 2u) << logs({early.get(), late.get()});
+}
+
+TEST_F(LanRig, TcpForwardGivesTheControllerItsOnlyWayToAServerOutside) {
+  NetnsRig rig(0);
+  // A server in the test's own namespace, as the MQTT broker will be.
+  Fd server(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address = loopback(0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(server.fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(server.fd, 4), 0);
+  ASSERT_EQ(::getsockname(server.fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::uint16_t server_port = ntohs(address.sin_port);
+
+  // The namespace's own loopback is a different one: the server is not there.
+  auto [direct, direct_error] = connect_from(rig.controller(), server_port);
+  Fd direct_fd(direct);
+  EXPECT_EQ(direct, -1);
+  EXPECT_EQ(direct_error, ECONNREFUSED);
+
+  NetnsTcpForward forward(rig.controller(), server_port);
+  auto [client, client_error] = connect_from(rig.controller(), forward.port());
+  Fd client_fd(client);
+  ASSERT_GE(client, 0) << std::strerror(client_error);
+  ASSERT_TRUE(readable(server.fd, 5s)) << "the forward did not connect to the server";
+  Fd accepted(::accept4(server.fd, nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_GE(accepted.fd, 0);
+
+  ASSERT_EQ(::send(client, "ping", 4, MSG_NOSIGNAL), 4);
+  EXPECT_EQ(read_some(accepted.fd, 16), "ping");
+  ASSERT_EQ(::send(accepted.fd, "pong", 4, MSG_NOSIGNAL), 4);
+  EXPECT_EQ(read_some(client, 16), "pong");
+  EXPECT_EQ(forward.accepted(), 1u);
+
+  // Closing one end closes the other.
+  ::close(std::exchange(accepted.fd, -1));
+  ASSERT_TRUE(readable(client, 5s));
+  char byte = 0;
+  EXPECT_EQ(::read(client, &byte, 1), 0);
 }
 
 }  // namespace

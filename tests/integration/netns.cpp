@@ -568,4 +568,127 @@ std::optional<NetnsDatagram> NetnsUdpSocket::receive(std::chrono::milliseconds t
   }
 }
 
+NetnsTcpForward::NetnsTcpForward(const std::string& ns, std::uint16_t target_port,
+                                 std::uint16_t listen_port)
+    : target_port_(target_port) {
+  if (::pipe2(wake_, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  try {
+    run_in_namespace(ns, [&] {
+      listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (listen_fd_ < 0)
+        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+      const int on = 1;
+      set_option(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on, "SO_REUSEADDR");
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      local.sin_port = htons(listen_port);
+      local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t length = sizeof local;
+      if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&local), length) != 0 ||
+          ::listen(listen_fd_, 8) != 0 ||
+          ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&local), &length) != 0) {
+        throw std::runtime_error("listen on 127.0.0.1:" + std::to_string(listen_port) + " in " +
+                                 ns + ": " + std::strerror(errno));
+      }
+      port_ = ntohs(local.sin_port);
+    });
+  } catch (...) {
+    for (int fd : {listen_fd_, wake_[0], wake_[1]}) {
+      if (fd >= 0)
+        ::close(fd);
+    }
+    throw;
+  }
+  thread_ = std::thread([this] { relay(); });
+}
+
+NetnsTcpForward::~NetnsTcpForward() {
+  const char stop = 'x';
+  [[maybe_unused]] const ssize_t n = ::write(wake_[1], &stop, 1);
+  thread_.join();
+  for (int fd : {listen_fd_, wake_[0], wake_[1]})
+    ::close(fd);
+}
+
+void NetnsTcpForward::relay() {
+  struct Link {
+    int inside;
+    int outside;
+  };
+  std::vector<Link> links;
+  auto close_link = [](const Link& link) {
+    ::close(link.inside);
+    ::close(link.outside);
+  };
+  // Copies what `from` has to `to`; false when either side is finished.
+  auto pass = [](int from, int to) {
+    char buffer[16384];
+    const ssize_t n = ::read(from, buffer, sizeof buffer);
+    if (n <= 0)
+      return n < 0 && errno == EINTR;
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::send(to, buffer + done, static_cast<std::size_t>(n - done), MSG_NOSIGNAL);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return false;
+      done += w;
+    }
+    return true;
+  };
+  while (true) {
+    std::vector<pollfd> fds{{wake_[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+    for (const auto& link : links) {
+      fds.push_back({link.inside, POLLIN, 0});
+      fds.push_back({link.outside, POLLIN, 0});
+    }
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    if (fds[0].revents != 0)
+      break;
+    std::vector<Link> kept;
+    for (std::size_t i = 0; i < links.size(); ++i) {
+      const pollfd& in = fds[2 + 2 * i];
+      const pollfd& out = fds[3 + 2 * i];
+      bool alive = true;
+      if (in.revents != 0)
+        alive = pass(links[i].inside, links[i].outside);
+      if (alive && out.revents != 0)
+        alive = pass(links[i].outside, links[i].inside);
+      if (alive) {
+        kept.push_back(links[i]);
+      } else {
+        close_link(links[i]);
+      }
+    }
+    links = std::move(kept);
+    if (fds[1].revents & POLLIN) {
+      const int inside = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (inside >= 0) {
+        // This thread never left the test's namespace, so this socket lives outside.
+        const int outside = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in target{};
+        target.sin_family = AF_INET;
+        target.sin_port = htons(target_port_);
+        target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (outside >= 0 &&
+            ::connect(outside, reinterpret_cast<sockaddr*>(&target), sizeof target) == 0) {
+          links.push_back({inside, outside});
+          ++accepted_;
+        } else {
+          ::close(inside);  // refused outside: refuse inside too, by closing at once
+          if (outside >= 0)
+            ::close(outside);
+        }
+      }
+    }
+  }
+  for (const auto& link : links)
+    close_link(link);
+}
+
 }  // namespace hems::testing

@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.hpp"
@@ -121,6 +123,34 @@ class NetnsUdpSocket {
   Family family_;
   int fd_ = -1;
   unsigned interface_index_ = 0;
+};
+
+// Relays TCP connections made inside a namespace to a server in the test's own namespace, so a
+// program under test in the controller namespace can reach the test's MQTT broker on the host's
+// loopback without the namespaces getting any route to the host. Listens on 127.0.0.1 inside
+// `ns`; each accepted connection is joined to a new one to 127.0.0.1:`target_port` outside.
+// Meant for small protocol traffic: writes block until the other side takes the bytes.
+class NetnsTcpForward {
+ public:
+  NetnsTcpForward(const std::string& ns, std::uint16_t target_port, std::uint16_t listen_port = 0);
+  ~NetnsTcpForward();
+  NetnsTcpForward(const NetnsTcpForward&) = delete;
+  NetnsTcpForward& operator=(const NetnsTcpForward&) = delete;
+
+  // The port to connect to on 127.0.0.1 inside the namespace.
+  std::uint16_t port() const { return port_; }
+  // Connections relayed so far.
+  unsigned accepted() const { return accepted_; }
+
+ private:
+  void relay();
+
+  std::uint16_t target_port_;
+  std::uint16_t port_ = 0;
+  int listen_fd_ = -1;
+  int wake_[2] = {-1, -1};
+  std::atomic<unsigned> accepted_{0};
+  std::thread thread_;
 };
 
 }  // namespace hems::testing
