@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hems/app/config.hpp"
+#include "hems/app/lan_bridge.hpp"
 #include "hems/ha/types.hpp"
 #include "hems/io/event_loop.hpp"
 #include "hems/io/transport.hpp"
@@ -45,6 +46,8 @@ class Bridge : public mqtt::Handler {
   void handle_session_actions();
   void handle_reader_actions();
   void handle_message(const mqtt::Message& msg);
+  void handle_device_request(const std::string& device, const std::string& verb,
+                             const std::string& payload);
   void handle_get(const std::string& payload);
   void handle_set(const std::string& payload);
   void answer_pending_gets(const meter::MeterValues& update);
@@ -72,6 +75,7 @@ class Bridge : public mqtt::Handler {
   std::unique_ptr<io::Transport> transport_;
   wisun::Session session_;
   meter::Reader reader_;
+  std::unique_ptr<LanBridge> lan_;  // only with [lan] enabled
 
   std::optional<io::EventLoop::TimerId> timer_;
   std::optional<io::EventLoop::TimerId> heartbeat_timer_;

@@ -158,6 +158,12 @@ Bridge::Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client>
       session_(session_config(config_)),
       reader_(reader_config(config_)) {
   load_discovery_topics();
+  if (config_.lan.enabled) {
+    lan_ = std::make_unique<LanBridge>(
+        config_, loop_,
+        [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); },
+        [this] { arm_timer(); }, [this] { publish_devices(); });
+  }
 }
 
 Bridge::~Bridge() {
@@ -179,8 +185,9 @@ std::string Bridge::meter_topic(const std::string& suffix) const {
 void Bridge::start() {
   log(Level::info, std::string("hems2mqtt ") + kVersion + " starting");
   mqtt_->set_handler(this);
-  mqtt_->subscribe(meter_topic("get"), 1);
-  mqtt_->subscribe(meter_topic("set"), 1);
+  // Every device's get and set: the meter's and the LAN appliances'.
+  mqtt_->subscribe(topic("+/get"), 1);
+  mqtt_->subscribe(topic("+/set"), 1);
   mqtt_->subscribe(topic("bridge/request/echonet"), 1);
   if (!config_.mqtt.discovery_prefix.empty()) {
     mqtt_->subscribe(config_.mqtt.discovery_prefix + "/status", 1);
@@ -190,6 +197,8 @@ void Bridge::start() {
     log(Level::info, "meter: B-route dongle at " + transport_->description());
     session_.start(loop_.now());
   }
+  if (lan_)
+    lan_->start();
   process();
 }
 
@@ -220,6 +229,8 @@ void Bridge::shutdown() {
   }
   publish_availability(false, true);
   publish(topic("bridge/state"), R"({"state":"offline"})", true);
+  if (lan_)
+    lan_->stop();
   mqtt_->stop(std::chrono::milliseconds(3000));
   close_transport();
   loop_.stop();
@@ -266,6 +277,8 @@ void Bridge::process() {
   handle_session_actions();
   reader_.on_timer(now);
   handle_reader_actions();
+  if (lan_)
+    lan_->on_timer(now);
   for (auto it = pending_gets_.begin(); it != pending_gets_.end();) {
     if (loop_.now() >= it->deadline) {
       respond(meter_topic("response"), it->transaction, false, json::object(),
@@ -284,6 +297,10 @@ void Bridge::arm_timer() {
   std::optional<TimePoint> next = session_.next_deadline();
   if (auto r = reader_.next_deadline(); r && (!next || *r < *next))
     next = r;
+  if (lan_) {
+    if (auto l = lan_->next_deadline(); l && (!next || *l < *next))
+      next = l;
+  }
   for (const auto& g : pending_gets_) {
     if (!next || g.deadline < *next)
       next = g.deadline;
@@ -463,18 +480,56 @@ void Bridge::handle_message(const mqtt::Message& msg) {
   if (msg.payload.size() > kMaxRequestBytes) {
     log(Level::warning, "dropped an oversized request on " + msg.topic + " (" +
                             std::to_string(msg.payload.size()) + " bytes)");
-    respond(msg.topic.starts_with(meter_topic() + "/") ? meter_topic("response")
-                                                       : topic("bridge/response/echonet"),
+    respond(msg.topic.ends_with("/get") || msg.topic.ends_with("/set")
+                ? msg.topic.substr(0, msg.topic.size() - 4) + "/response"
+                : topic("bridge/response/echonet"),
             nullptr, false, json::object(), "request too large");
     return;
   }
-  if (msg.topic == meter_topic("get")) {
-    handle_get(msg.payload);
-  } else if (msg.topic == meter_topic("set")) {
-    handle_set(msg.payload);
-  } else if (msg.topic == topic("bridge/request/echonet")) {
+  if (msg.topic == topic("bridge/request/echonet")) {
     handle_raw_request(msg.payload);
+    return;
   }
+  // <base>/<device>/get or <base>/<device>/set
+  const std::string prefix = config_.mqtt.base_topic + "/";
+  if (msg.topic.starts_with(prefix) && msg.topic.size() > prefix.size() + 4) {
+    const std::string rest = msg.topic.substr(prefix.size());
+    const std::string device = rest.substr(0, rest.size() - 4);
+    const std::string verb = rest.substr(rest.size() - 3);
+    if (device.find('/') == std::string::npos && (verb == "get" || verb == "set") &&
+        rest[rest.size() - 4] == '/') {
+      handle_device_request(device, verb, msg.payload);
+    }
+  }
+}
+
+void Bridge::handle_device_request(const std::string& device, const std::string& verb,
+                                   const std::string& payload) {
+  if (config_.meter.enabled && device == config_.meter.name) {
+    verb == "get" ? handle_get(payload) : handle_set(payload);
+    return;
+  }
+  const std::string reply_topic = topic(device + "/response");
+  if (!lan_ || !lan_->has_device(device)) {
+    if (device == "bridge")
+      return;
+    log(Level::warning, verb + " request for an unknown device: " + device);
+    respond(reply_topic, nullptr, false, json::object(), "unknown device: " + device);
+    return;
+  }
+  json request = json::parse(payload.empty() ? "{}" : payload, nullptr, false);
+  if (request.is_discarded() || !request.is_object()) {
+    log(Level::warning, verb + " request for " + device + " is not a JSON object; ignored");
+    respond(reply_topic, nullptr, false, json::object(), "request must be a JSON object");
+    return;
+  }
+  if (request.contains("transaction") && !request["transaction"].is_string() &&
+      !request["transaction"].is_number()) {
+    respond(reply_topic, nullptr, false, json::object(),
+            "\"transaction\" must be a string or a number");
+    return;
+  }
+  verb == "get" ? lan_->handle_get(device, request) : lan_->handle_set(device, request);
 }
 
 void Bridge::handle_get(const std::string& payload) {
@@ -585,10 +640,15 @@ void Bridge::handle_raw_request(const std::string& payload) {
       return reject("unknown key: " + key);
     }
   }
+  const bool for_meter = request.contains("device") && request["device"].is_string() &&
+                         request["device"].get<std::string>() == config_.meter.name;
+  if (!for_meter && lan_ && lan_->handle_raw(request))
+    return;
   if (!request.contains("device") || !request["device"].is_string()) {
-    return reject("\"device\" must name a device");
+    return reject(lan_ ? "\"device\" or \"address\" must name a target"
+                       : "\"device\" must name a device");
   }
-  if (request["device"].get<std::string>() != config_.meter.name) {
+  if (!for_meter) {
     return reject("unknown device: " + request["device"].get<std::string>());
   }
   if (!request.contains("eoj") || !request["eoj"].is_string()) {
@@ -658,6 +718,8 @@ void Bridge::publish_online_state() {
   publish_info();
   publish_devices();
   publish_discovery(true);
+  if (lan_)
+    lan_->republish();
   if (!values_.empty())
     publish_state();
   publish_availability(meter_online_, true);
@@ -714,7 +776,8 @@ void Bridge::publish_info() {
     meter["serial_number"] = id.serial_number;
   if (!id.release.empty())
     meter["release"] = id.release;
-  info["meter"] = meter;
+  if (config_.meter.enabled)
+    info["meter"] = meter;
   info["config"] = {{"base_topic", config_.mqtt.base_topic},
                     {"discovery_prefix", config_.mqtt.discovery_prefix},
                     {"instant_interval", config_.meter.instant_interval},
@@ -800,6 +863,10 @@ void Bridge::publish_devices() {
     if (!id.serial_number.empty())
       meter["serial_number"] = id.serial_number;
     devices.push_back(meter);
+  }
+  if (lan_) {
+    for (auto& entry : lan_->devices_json())
+      devices.push_back(std::move(entry));
   }
   publish(topic("bridge/devices"), devices.dump(), true);
 }
