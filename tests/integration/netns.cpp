@@ -14,12 +14,15 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace hems::testing {
@@ -316,6 +319,11 @@ void NetnsRig::add_endpoint(const std::string& ns, const std::string& bridge_por
   ip({"-n", bridge_ns_, "link", "add", bridge_port, "type", "veth", "peer", "name", kInterface,
       "netns", ns});
   ip({"-n", bridge_ns_, "link", "set", bridge_port, "master", kBridge, "up"});
+  // Some hosts turn IPv6 off by default for new namespaces; these links always have it. The
+  // sysctl files under /proc/sys/net belong to the namespace of the thread that opens them.
+  run_in_namespace(ns, [] {
+    std::ofstream(std::string("/proc/sys/net/ipv6/conf/") + kInterface + "/disable_ipv6") << "0\n";
+  });
   ip({"-n", ns, "link", "set", "lo", "up"});
   ip({"-n", ns, "link", "set", kInterface, "multicast", "on", "up"});
 }
