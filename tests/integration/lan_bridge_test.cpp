@@ -1,0 +1,351 @@
+// The real hems2mqtt with [lan] enabled, in its own network namespace, against simulated
+// ECHONET Lite nodes in theirs (real multicast over a Linux bridge). Needs root; skips otherwise.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "netns.hpp"
+#include "support/ha_rules.hpp"
+
+namespace hems::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr int kBrokerPort = 18899;  // inside the controller's namespace only
+
+// A Mosquitto and a mosquitto_sub running inside a namespace; messages read from its output.
+class NamespaceMqtt {
+ public:
+  NamespaceMqtt(const NetnsRig& rig, const std::string& ns, const std::string& dir)
+      : rig_(rig), ns_(ns) {
+    std::ofstream(dir + "/mosquitto.conf")
+        << "listener " << kBrokerPort << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
+    broker_ = rig.run_in(ns, "/usr/sbin/mosquitto", {"-c", dir + "/mosquitto.conf"});
+    // mosquitto_sub retries until the broker is up only with a loop; start it once the broker
+    // logs that it is listening.
+    EXPECT_TRUE(broker_->wait_for_output("Opening ipv4 listen socket", 10s) ||
+                broker_->wait_for_output("running", 1s));
+    sub_ = rig.run_in(ns, "/usr/bin/mosquitto_sub",
+                      {"-p", std::to_string(kBrokerPort), "-v", "-t", "#", "-F", "%t %p"});
+  }
+
+  struct Message {
+    std::string topic, payload;
+  };
+  std::vector<Message> messages() const {
+    std::vector<Message> out;
+    std::istringstream in(sub_->output());
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto space = line.find(' ');
+      if (space == std::string::npos)
+        continue;
+      out.push_back({line.substr(0, space), line.substr(space + 1)});
+    }
+    return out;
+  }
+  std::optional<json> wait_json(const std::string& topic,
+                                const std::function<bool(const json&)>& accept,
+                                std::chrono::milliseconds timeout, std::size_t from = 0) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto all = messages();
+      for (std::size_t i = from; i < all.size(); ++i) {
+        if (all[i].topic != topic)
+          continue;
+        auto j = json::parse(all[i].payload, nullptr, false);
+        if (!j.is_discarded() && accept(j))
+          return j;
+      }
+      std::this_thread::sleep_for(50ms);  // polling interval of a bounded wait
+    }
+    return std::nullopt;
+  }
+  std::size_t mark() const { return messages().size(); }
+  void publish(const std::string& topic, const std::string& payload) {
+    auto pub = rig_.run_in(ns_, "/usr/bin/mosquitto_pub",
+                           {"-p", std::to_string(kBrokerPort), "-t", topic, "-m", payload});
+    EXPECT_EQ(pub->wait_exit(10s), 0);
+  }
+
+ private:
+  const NetnsRig& rig_;
+  std::string ns_;
+  std::unique_ptr<ChildProcess> broker_;
+  std::unique_ptr<ChildProcess> sub_;
+};
+
+class LanBridge : public NetnsTest {
+ protected:
+  void SetUp() override {
+    NetnsTest::SetUp();
+    if (IsSkipped())
+      return;
+    dir_ = make_temp_dir("hems-lan");
+    rig_ = std::make_unique<NetnsRig>(2);
+    mqtt_ = std::make_unique<NamespaceMqtt>(*rig_, rig_->controller(), dir_);
+  }
+  void TearDown() override {
+    if (HasFailure() && bridge_)
+      std::cerr << "---- hems2mqtt ----\n" << tail(bridge_->output());
+    for (auto& n : nodes_) {
+      if (HasFailure())
+        std::cerr << "---- node ----\n" << tail(n->output());
+    }
+    bridge_.reset();
+    nodes_.clear();
+    mqtt_.reset();
+    rig_.reset();
+    if (!dir_.empty())
+      std::filesystem::remove_all(dir_);
+  }
+  static std::string tail(const std::string& s) {
+    return s.size() > 6000 ? s.substr(s.size() - 6000) : s;
+  }
+
+  ChildProcess& start_node(std::size_t index, std::vector<std::string> args) {
+    args.insert(args.begin(), "lan");
+    args.insert(args.end(), {"--interface", NetnsRig::kInterface});
+    nodes_.push_back(
+        rig_->run_in(rig_->node(index), binary_dir() + "/src/sim/hems2mqtt-sim", args));
+    EXPECT_TRUE(nodes_.back()->wait_for_output("READY lan", 10s));
+    return *nodes_.back();
+  }
+
+  void start_bridge(const std::string& extra_lan = "") {
+    std::ofstream(dir_ + "/config.toml")
+        << "[mqtt]\nserver = \"mqtt://127.0.0.1:" << kBrokerPort << "\"\n"
+        << "[meter]\nenabled = false\nstate_dir = \"" << dir_ << "/state\"\n"
+        << "[lan]\nenabled = true\ninterface = \"" << NetnsRig::kInterface << "\"\n"
+        << "poll_interval = 2\ntimeout = 0.5\n"
+        << extra_lan << "\n[log]\nlevel = \"debug\"\n";
+    bridge_ = rig_->run_in(rig_->controller(), binary_dir() + "/src/app/hems2mqtt",
+                           {"--config", dir_ + "/config.toml"});
+  }
+
+  std::optional<json> device_list(const std::function<bool(const json&)>& accept,
+                                  std::chrono::milliseconds timeout, std::size_t from = 0) {
+    return mqtt_->wait_json("hems2mqtt/bridge/devices", accept, timeout, from);
+  }
+  static std::optional<json> find_device(const json& list, const std::string& eoj) {
+    for (const auto& d : list) {
+      if (d.value("eoj", "") == eoj)
+        return d;
+    }
+    return std::nullopt;
+  }
+
+  std::string dir_;
+  std::unique_ptr<NetnsRig> rig_;
+  std::unique_ptr<NamespaceMqtt> mqtt_;
+  std::vector<std::unique_ptr<ChildProcess>> nodes_;
+  std::unique_ptr<ChildProcess> bridge_;
+};
+
+TEST_F(LanBridge, DiscoversNodesPublishesStatesAndHomeAssistantConfigs) {
+  start_node(0, {"--object", "aircon", "--object", "light", "--node-id",
+                 "00000000000000000000000000000A01"});
+  start_node(1, {"--object", "battery", "--object", "solar", "--node-id",
+                 "00000000000000000000000000000B02"});
+  start_bridge();
+  auto list = device_list([](const json& l) { return l.is_array() && l.size() >= 4; }, 30s);
+  ASSERT_TRUE(list) << "four devices expected";
+  auto aircon = find_device(*list, "0x013001");
+  ASSERT_TRUE(aircon);
+  EXPECT_EQ((*aircon)["class"], "home_air_conditioner");
+  EXPECT_EQ((*aircon)["address"], rig_->ipv4(rig_->node(0)));
+  const std::string id = (*aircon)["id"];
+  auto state = mqtt_->wait_json(
+      "hems2mqtt/" + id, [](const json& s) { return s.contains("operation_status"); }, 20s);
+  ASSERT_TRUE(state);
+  EXPECT_TRUE((*state)["operation_status"].is_boolean());
+  EXPECT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id + "/availability", [](const json& s) { return s["state"] == "online"; },
+      10s));
+  // Every appliance discovery config follows Home Assistant's rules (the latest per topic:
+  // republishing the same topic is an update, not a second entity).
+  std::map<std::string, std::string> latest;
+  for (const auto& m : mqtt_->messages()) {
+    if (m.topic.starts_with("homeassistant/"))
+      latest[m.topic] = m.payload;
+  }
+  std::vector<json> configs;
+  for (const auto& [topic, payload] : latest) {
+    if (payload.empty())
+      continue;
+    auto j = json::parse(payload, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << topic;
+    EXPECT_EQ(test::check_discovery(topic, j), std::vector<std::string>{}) << topic;
+    configs.push_back(j);
+  }
+  EXPECT_FALSE(configs.empty());
+  EXPECT_EQ(test::check_unique_ids(configs), std::vector<std::string>{});
+}
+
+TEST_F(LanBridge, GetAndSetAcceptedRejectedAndTimedOut) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_bridge();
+  auto list = device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s);
+  ASSERT_TRUE(list);
+  const std::string id = (*list)[0]["id"];
+  const std::string response = "hems2mqtt/" + id + "/response";
+  auto by_transaction = [](const std::string& t) {
+    return [t](const json& r) { return r.value("transaction", "") == t; };
+  };
+
+  mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"g1","target_temperature":""})");
+  auto got = mqtt_->wait_json(response, by_transaction("g1"), 15s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ((*got)["status"], "ok");
+  EXPECT_TRUE((*got)["data"].contains("target_temperature"));
+
+  mqtt_->publish("hems2mqtt/" + id + "/set",
+                 R"({"transaction":"s1","target_temperature":23,"operation_status":true})");
+  auto set = mqtt_->wait_json(response, by_transaction("s1"), 15s);
+  ASSERT_TRUE(set);
+  EXPECT_EQ((*set)["status"], "ok") << set->dump();
+  EXPECT_EQ((*set)["data"]["target_temperature"], "accepted");
+  EXPECT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id, [](const json& s) { return s.value("target_temperature", 0) == 23; },
+      15s));
+
+  // Out of the ECHONET range: refused before anything is sent.
+  mqtt_->publish("hems2mqtt/" + id + "/set", R"({"transaction":"s2","target_temperature":99})");
+  auto refused = mqtt_->wait_json(response, by_transaction("s2"), 15s);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["status"], "error");
+  EXPECT_EQ((*refused)["data"]["target_temperature"], "rejected");
+
+  // Raw bytes the device itself refuses: SetC_SNA.
+  mqtt_->publish("hems2mqtt/" + id + "/set", R"({"transaction":"s3","0xB3":"63"})");
+  auto sna = mqtt_->wait_json(response, by_transaction("s3"), 15s);
+  ASSERT_TRUE(sna);
+  EXPECT_EQ((*sna)["data"]["0xB3"], "rejected") << sna->dump();
+
+  // Raw access by address: the device's answer as it came.
+  mqtt_->publish("hems2mqtt/bridge/request/echonet",
+                 R"({"transaction":"r1","address":")" + rig_->ipv4(rig_->node(0)) +
+                     R"(","eoj":"0x013001","esv":"get","properties":{"0x80":""}})");
+  auto raw = mqtt_->wait_json("hems2mqtt/bridge/response/echonet", by_transaction("r1"), 15s);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ((*raw)["data"]["esv"], "0x72");
+}
+
+TEST_F(LanBridge, SilentDeviceTimesOutAndGoesOffline) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_bridge();
+  auto list = device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s);
+  ASSERT_TRUE(list);
+  const std::string id = (*list)[0]["id"];
+  nodes_[0]->signal(SIGKILL);  // the node disappears
+  const std::size_t from = mqtt_->mark();
+  mqtt_->publish("hems2mqtt/" + id + "/set", R"({"transaction":"t1","operation_status":false})");
+  auto timed_out = mqtt_->wait_json(
+      "hems2mqtt/" + id + "/response",
+      [](const json& r) { return r.value("transaction", "") == "t1"; }, 30s, from);
+  ASSERT_TRUE(timed_out);
+  EXPECT_EQ((*timed_out)["data"]["operation_status"], "timeout");
+  EXPECT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id + "/availability", [](const json& s) { return s["state"] == "offline"; },
+      60s, from));
+}
+
+TEST_F(LanBridge, LateJoinerAndAddressChangeKeepStableIds) {
+  start_node(0, {"--object", "light", "--node-id", "00000000000000000000000000000A01"});
+  start_node(1, {"--object", "battery", "--node-id", "00000000000000000000000000000B02",
+                 "--late-join", "4"});
+  start_bridge();
+  auto first = device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s);
+  ASSERT_TRUE(first);
+  auto late = device_list(
+      [](const json& l) {
+        for (const auto& d : l) {
+          if (d.value("eoj", "") == "0x027D01")
+            return true;
+        }
+        return false;
+      },
+      60s);
+  ASSERT_TRUE(late) << "the late joiner was not found";
+  const std::string light_id = find_device(*late, "0x029001").value()["id"];
+  const std::size_t from = mqtt_->mark();
+  rig_->move_address(rig_->node(0), "192.0.2.77");
+  nodes_[0]->write_stdin("announce\n");
+  auto moved = device_list(
+      [&](const json& l) {
+        auto d = find_device(l, "0x029001");
+        return d && (*d)["address"] == "192.0.2.77";
+      },
+      60s, from);
+  ASSERT_TRUE(moved) << "the new address was not picked up";
+  EXPECT_EQ(find_device(*moved, "0x029001").value()["id"], light_id)
+      << "id changed with the address";
+}
+
+TEST_F(LanBridge, MalformedDatagramsAreIgnoredWithoutHarm) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_bridge();
+  ASSERT_TRUE(device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s));
+  NetnsUdpSocket hostile(rig_->node(1), NetnsUdpSocket::Family::ipv4, 3610, NetnsRig::kInterface,
+                         "224.0.23.0");
+  const std::vector<std::string> garbage = {
+      "",
+      "10",
+      "1081",
+      "1082000105FF010EF0016201D600",        // wrong EHD
+      "1081000105FF010EF00162",              // no OPC
+      "1081000105FF010EF0016205D600",        // OPC beyond the data
+      "1081000105FF010EF0016201D6FF00",      // PDC beyond the data
+      "1081000105FF010EF0017F01D600",        // unknown ESV
+      "108100010EF0010EF0017201D604020130",  // answer nobody asked for
+      std::string(3000, 'F'),
+  };
+  for (const auto& hex : garbage) {
+    auto bytes = from_hex(hex.size() % 2 ? hex + "0" : hex).value_or(Bytes{0xFF});
+    hostile.send_to(bytes, NetnsRig::kControllerIpv4, 3610);
+    hostile.send_to(bytes, "224.0.23.0", 3610);
+  }
+  const std::size_t from = mqtt_->mark();
+  // Still polling and publishing afterwards.
+  auto list = device_list([](const json& l) { return l.is_array() && l.size() == 1; }, 5s);
+  ASSERT_TRUE(list);
+  const std::string id = (*list)[0]["id"];
+  mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"after"})");
+  EXPECT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id + "/response",
+      [](const json& r) { return r.value("transaction", "") == "after"; }, 15s, from));
+  EXPECT_TRUE(bridge_->running());
+}
+
+TEST_F(LanBridge, PartialAnswersAreKeptAndLossyNodesReachedByRetries) {
+  start_node(0,
+             {"--object", "aircon", "--node-id", "00000000000000000000000000000A01", "--partial"});
+  start_node(1, {"--object", "light", "--node-id", "00000000000000000000000000000B02", "--lossy",
+                 "40", "--seed", "5"});
+  start_bridge();
+  auto list = device_list([](const json& l) { return l.is_array() && l.size() >= 2; }, 60s);
+  ASSERT_TRUE(list) << "the lossy node must be found through retries";
+  const std::string aircon = find_device(*list, "0x013001").value()["id"];
+  const std::string light = find_device(*list, "0x029001").value()["id"];
+  // The partial node leaves EPCs out of multi-EPC answers: what came back is used.
+  mqtt_->publish(
+      "hems2mqtt/" + aircon + "/get",
+      R"({"transaction":"p1","operation_status":"","room_temperature":"","target_temperature":""})");
+  auto partial = mqtt_->wait_json(
+      "hems2mqtt/" + aircon + "/response",
+      [](const json& r) { return r.value("transaction", "") == "p1"; }, 20s);
+  ASSERT_TRUE(partial);
+  EXPECT_FALSE((*partial)["data"].empty()) << partial->dump();
+  EXPECT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + light, [](const json& s) { return s.contains("operation_status"); }, 60s));
+  EXPECT_NE(bridge_->output().find(": retry "), std::string::npos) << "no retry was logged";
+}
+
+}  // namespace
+}  // namespace hems::testing
