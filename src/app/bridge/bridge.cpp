@@ -410,6 +410,9 @@ void Bridge::handle_reader_actions() {
     auto actions = reader_.take_actions();
     if (actions.empty())
       return;
+    // Discovery waits for the whole batch: the identity answer also carries E8, which tells
+    // whether a T phase exists, so no entity is announced and then removed again.
+    bool discovery_due = false;
     for (auto& action : actions) {
       std::visit(
           [&](auto& a) {
@@ -419,7 +422,7 @@ void Bridge::handle_reader_actions() {
             } else if constexpr (std::is_same_v<T, meter::ValuesUpdated>) {
               if (a.values.current_r_a && !a.values.current_t_a && !single_phase_) {
                 single_phase_ = true;  // E8 without a T phase: single-phase two-wire
-                publish_discovery(false);
+                discovery_due = true;
               }
               values_.merge(a.values);
               last_seen_ = local_iso8601_now();
@@ -428,7 +431,7 @@ void Bridge::handle_reader_actions() {
             } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
               publish_info();
               publish_devices();
-              publish_discovery(false);
+              discovery_due = true;
             } else if constexpr (std::is_same_v<T, meter::MeterUnresponsive>) {
               publish_availability(false);
               session_.report_meter_unresponsive(loop_.now());
@@ -462,6 +465,8 @@ void Bridge::handle_reader_actions() {
           },
           action);
     }
+    if (discovery_due)
+      publish_discovery(false);
     handle_session_actions();
   }
 }
@@ -827,7 +832,7 @@ void Bridge::load_discovery_topics() {
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty())
-      discovery_.push_back(ha::DiscoveryMessage{line, {}});
+      discovery_.push_back(ha::DiscoveryMessage{line, "{}"});  // published before; content unknown
   }
 }
 
