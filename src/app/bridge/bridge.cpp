@@ -11,6 +11,7 @@
 
 #include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
+#include "hems/app/requests.hpp"
 #include "hems/echonet/frame.hpp"
 #include "hems/ha/discovery.hpp"
 #include "hems/version.hpp"
@@ -656,40 +657,10 @@ void Bridge::handle_raw_request(const std::string& payload) {
   if (!for_meter) {
     return reject("unknown device: " + request["device"].get<std::string>());
   }
-  if (!request.contains("eoj") || !request["eoj"].is_string()) {
-    return reject("\"eoj\" must be a string like \"0x028801\"");
-  }
-  const std::string eoj_text = request["eoj"].get<std::string>();
-  auto eoj_bytes = from_hex(eoj_text.starts_with("0x") ? eoj_text.substr(2) : eoj_text);
-  if (!eoj_bytes || eoj_bytes->size() != 3)
-    return reject("\"eoj\" must be 3 bytes of hex");
-  static const std::map<std::string, std::uint8_t> kEsv = {
-      {"get", echonet::esv::get}, {"setc", echonet::esv::set_c}, {"seti", echonet::esv::set_i}};
-  if (!request.contains("esv") || !request["esv"].is_string() ||
-      !kEsv.contains(request["esv"].get<std::string>())) {
-    return reject("\"esv\" must be get, setc or seti");
-  }
-  if (!request.contains("properties") || !request["properties"].is_object() ||
-      request["properties"].empty() || request["properties"].size() > 32) {
-    return reject("\"properties\" must be an object of 1 to 32 EPCs");
-  }
-  echonet::Frame frame;
-  frame.seoj = echonet::kController;
-  frame.deoj = echonet::Eoj{(*eoj_bytes)[0], (*eoj_bytes)[1], (*eoj_bytes)[2]};
-  frame.esv = kEsv.at(request["esv"].get<std::string>());
-  for (auto& [key, value] : request["properties"].items()) {
-    auto epc = from_hex(key.starts_with("0x") ? key.substr(2) : key);
-    if (!epc || epc->size() != 1)
-      return reject("property " + key + " is not an EPC like 0x80");
-    if (!value.is_string())
-      return reject("property " + key + " must have a hex string value");
-    auto edt = from_hex(value.get<std::string>());
-    if (!edt || edt->size() > 255)
-      return reject("property " + key + " value is not hex");
-    if (frame.esv == echonet::esv::get)
-      edt->clear();
-    frame.properties.push_back(echonet::Property{(*epc)[0], *edt});
-  }
+  auto parsed = parse_raw_frame(request);
+  if (!parsed)
+    return reject(parsed.error());
+  echonet::Frame frame = std::move(*parsed);
   if (frame.esv == echonet::esv::set_i) {
     // SetI gets no answer when it works.
     reader_.submit_raw("seti", frame, loop_.now());
@@ -703,12 +674,7 @@ void Bridge::handle_raw_request(const std::string& payload) {
 
 void Bridge::respond(const std::string& reply_topic, const nlohmann::json& transaction, bool ok,
                      const nlohmann::json& data, const std::string& error) {
-  json envelope = {{"status", ok ? "ok" : "error"}, {"data", data}};
-  if (!transaction.is_null())
-    envelope["transaction"] = transaction;
-  if (!ok)
-    envelope["error"] = error;
-  publish(reply_topic, envelope.dump(), false);
+  publish(reply_topic, response_envelope(transaction, ok, data, error).dump(), false);
 }
 
 // ---- publishing --------------------------------------------------------------------------------

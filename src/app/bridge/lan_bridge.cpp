@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "hems/app/log.hpp"
+#include "hems/app/requests.hpp"
 #include "hems/echonet/definitions.hpp"
 #include "hems/ha/appliance_discovery.hpp"
 #include "hems/ha/removals.hpp"
@@ -19,10 +20,6 @@ namespace defs = echonet::defs;
 
 std::uint16_t class_of(const echonet::Eoj& eoj) {
   return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
-}
-
-std::string eoj_text(const echonet::Eoj& eoj) {
-  return eoj.to_string();
 }
 
 lan::ControllerConfig controller_config(const Config& config) {
@@ -184,7 +181,7 @@ void LanBridge::on_device_found(const lan::DeviceInfo& info) {
   const auto* cls = defs::find_class(class_of(info.eoj));
   if (added) {
     log(Level::debug, "LAN: found " + std::string(cls ? cls->name_en : "an unknown device class") +
-                          " " + eoj_text(info.eoj) + " at " + info.address + " as " + info.id);
+                          " " + info.eoj.to_string() + " at " + info.address + " as " + info.id);
   } else if (moved) {
     log(Level::info, "LAN: " + info.id + " moved to " + info.address);
   }
@@ -250,7 +247,7 @@ void LanBridge::publish_discovery(Device& device, bool force) {
   appliance.instance = device.info.eoj.instance;
   std::string hw = device.info.node_id.empty() ? device.info.id
                                                : lan::node_uid(device.info.node_id) + "_" +
-                                                     eoj_text(device.info.eoj).substr(2);
+                                                     device.info.eoj.to_string().substr(2);
   std::transform(hw.begin(), hw.end(), hw.begin(), [](unsigned char c) {
     return std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
   });
@@ -294,7 +291,7 @@ json LanBridge::devices_json() const {
     };
     json entry = {{"id", id},
                   {"address", device.info.address},
-                  {"eoj", eoj_text(device.info.eoj)},
+                  {"eoj", device.info.eoj.to_string()},
                   {"class", class_def ? std::string(class_def->name) : "unknown"},
                   {"properties",
                    {{"get", names(device.info.get_map)},
@@ -314,22 +311,14 @@ json LanBridge::devices_json() const {
 
 void LanBridge::respond(const std::string& device_id, const json& transaction, bool ok,
                         const json& data, const std::string& error) {
-  json envelope = {{"status", ok ? "ok" : "error"}, {"data", data}};
-  if (!transaction.is_null())
-    envelope["transaction"] = transaction;
-  if (!ok)
-    envelope["error"] = error;
-  publish_(topic(device_id + "/response"), envelope.dump(), false);
+  publish_(topic(device_id + "/response"), response_envelope(transaction, ok, data, error).dump(),
+           false);
 }
 
 void LanBridge::respond_raw(const json& transaction, bool ok, const json& data,
                             const std::string& error) {
-  json envelope = {{"status", ok ? "ok" : "error"}, {"data", data}};
-  if (!transaction.is_null())
-    envelope["transaction"] = transaction;
-  if (!ok)
-    envelope["error"] = error;
-  publish_(topic("bridge/response/echonet"), envelope.dump(), false);
+  publish_(topic("bridge/response/echonet"), response_envelope(transaction, ok, data, error).dump(),
+           false);
 }
 
 void LanBridge::handle_get(const std::string& id, const json& request) {
@@ -440,37 +429,14 @@ bool LanBridge::handle_raw(const json& request) {
   } else {
     return false;
   }
-  const std::string eoj_text_in = request.value("eoj", "");
-  auto eoj_bytes = from_hex(eoj_text_in.starts_with("0x") ? eoj_text_in.substr(2) : eoj_text_in);
-  static const std::map<std::string, std::uint8_t> kEsv = {
-      {"get", echonet::esv::get}, {"setc", echonet::esv::set_c}, {"seti", echonet::esv::set_i}};
-  const std::string esv = request.value("esv", "");
-  if (!eoj_bytes || eoj_bytes->size() != 3 || !kEsv.contains(esv) ||
-      !request.contains("properties") || !request["properties"].is_object() ||
-      request["properties"].empty()) {
-    respond_raw(transaction, false, json::object(),
-                "a raw request needs \"eoj\" (3 bytes), \"esv\" (get, setc, seti) and "
-                "\"properties\"");
+  auto frame = parse_raw_frame(request);
+  if (!frame) {
+    respond_raw(transaction, false, json::object(), frame.error());
     return true;
-  }
-  echonet::Frame frame;
-  frame.seoj = echonet::kController;
-  frame.deoj = echonet::Eoj{(*eoj_bytes)[0], (*eoj_bytes)[1], (*eoj_bytes)[2]};
-  frame.esv = kEsv.at(esv);
-  for (const auto& [key, value] : request["properties"].items()) {
-    auto epc = defs::parse_hex_key(key);
-    auto edt = hex_value(value);
-    if (!epc || !edt) {
-      respond_raw(transaction, false, json::object(), "property " + key + " is not EPC: hex");
-      return true;
-    }
-    if (frame.esv == echonet::esv::get)
-      edt->clear();
-    frame.properties.push_back(echonet::Property{*epc, *edt});
   }
   const std::string request_id = "lan-raw-" + std::to_string(++counter_);
   pending_[request_id] = Pending{Pending::Kind::raw, {}, transaction, {}, json::object(), {}};
-  controller_.raw(request_id, address, std::move(frame), loop_.now());
+  controller_.raw(request_id, address, std::move(*frame), loop_.now());
   handle_actions();
   return true;
 }
