@@ -1,10 +1,6 @@
 #include "mqtt/tls_broker.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pwd.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,41 +58,6 @@ void run_tool(const std::vector<std::string>& argv, const fs::path& log) {
     throw std::runtime_error("timed out: " + command);
   if (child.exit_code() != 0)
     throw std::runtime_error("failed: " + command + "\n" + read_text(log));
-}
-
-std::uint16_t free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    fail_errno("socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    fail_errno("bind");
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool port_accepts(std::uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return ok;
-}
-
-std::string current_user_name() {
-  const passwd* entry = getpwuid(getuid());
-  return entry != nullptr ? entry->pw_name : "root";
 }
 
 // Makes the certificates with the openssl CLI. P-256 keys: quick to make even under load.

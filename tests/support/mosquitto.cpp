@@ -36,6 +36,37 @@ constexpr milliseconds kPollInterval{10};
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
+std::filesystem::path make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "hems-broker-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr)
+    fail_errno("mkdtemp");
+  return pattern;
+}
+
+// Runs a short-lived command to completion (bounded); its exit code, or -1.
+int run_to_completion(const std::vector<std::string>& argv, milliseconds timeout) {
+  ChildProcess child(argv, ChildProcess::Output::kCaptureLines);
+  if (!eventually([&] { return !child.running(); }, timeout))
+    return -1;
+  return child.exit_code().value_or(-1);
+}
+
+std::optional<ReceivedMessage> parse_line(const std::string& line) {
+  // mosquitto_sub -F "%r %q %t %p": retained flag, QoS, topic, payload.
+  std::istringstream in(line);
+  ReceivedMessage message;
+  int retained = 0;
+  if (!(in >> retained >> message.qos >> message.topic))
+    return std::nullopt;
+  message.retained = retained != 0;
+  if (in.peek() == ' ')
+    in.get();
+  std::getline(in, message.payload);
+  return message;
+}
+
+}  // namespace
+
 // Asks the kernel for a free port; the broker binds it right after (with SO_REUSEADDR).
 std::uint16_t free_loopback_port() {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -68,41 +99,10 @@ bool port_accepts(std::uint16_t port) {
   return ok;
 }
 
-std::filesystem::path make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "hems-broker-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr)
-    fail_errno("mkdtemp");
-  return pattern;
-}
-
 std::string current_user_name() {
   const passwd* entry = getpwuid(getuid());
   return entry != nullptr ? entry->pw_name : "root";
 }
-
-// Runs a short-lived command to completion (bounded); its exit code, or -1.
-int run_to_completion(const std::vector<std::string>& argv, milliseconds timeout) {
-  ChildProcess child(argv, ChildProcess::Output::kCaptureLines);
-  if (!eventually([&] { return !child.running(); }, timeout))
-    return -1;
-  return child.exit_code().value_or(-1);
-}
-
-std::optional<ReceivedMessage> parse_line(const std::string& line) {
-  // mosquitto_sub -F "%r %q %t %p": retained flag, QoS, topic, payload.
-  std::istringstream in(line);
-  ReceivedMessage message;
-  int retained = 0;
-  if (!(in >> retained >> message.qos >> message.topic))
-    return std::nullopt;
-  message.retained = retained != 0;
-  if (in.peek() == ' ')
-    in.get();
-  std::getline(in, message.payload);
-  return message;
-}
-
-}  // namespace
 
 bool eventually(const std::function<bool()>& condition, milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;

@@ -132,6 +132,13 @@ class Subscriber {
 bool publish_with_mosquitto_pub(std::uint16_t port, const std::string& topic,
                                 const std::string& payload, int qos = 0, bool retain = false);
 
+// A loopback TCP port that was free a moment ago (the caller binds it right away).
+std::uint16_t free_loopback_port();
+// True when something accepts TCP connections on 127.0.0.1:port.
+bool port_accepts(std::uint16_t port);
+// The name of the user running the tests (for broker configs).
+std::string current_user_name();
+
 // Polls `condition` every few milliseconds until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& condition, milliseconds timeout);
 
