@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hems/sim/lan_node.hpp"
+#include "shell.hpp"
 
 namespace {
 
@@ -26,28 +27,6 @@ using namespace hems::sim;
 
 constexpr const char* kGroupV4 = "224.0.23.0";
 constexpr const char* kGroupV6 = "ff02::1";
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int) {
-  g_stop = 1;
-}
-
-void install_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR so the loop notices
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-}
-
-void print(const std::string& text) {
-  std::fputs(text.c_str(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
 
 double local_hour_now() {
   const std::time_t t = std::time(nullptr);
@@ -356,7 +335,7 @@ int run_lan_mode(const std::vector<std::string>& args) {
   if (!options.start_hour)
     options.start_hour = local_hour_now();
 
-  install_signals();
+  install_stop_signals();
   LanShell shell(options);
   auto ready = shell.open();
   for (const auto& note : shell.take_notes())
@@ -370,7 +349,7 @@ int run_lan_mode(const std::vector<std::string>& args) {
 
   bool stdin_open = true;
   std::string stdin_buffer;
-  while (!g_stop && !node.quit_requested()) {
+  while (!stop_requested() && !node.quit_requested()) {
     std::vector<pollfd> fds;
     if (stdin_open)
       fds.push_back(pollfd{STDIN_FILENO, POLLIN, 0});

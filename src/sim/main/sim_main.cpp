@@ -12,25 +12,10 @@
 
 #include "endpoint.hpp"
 #include "hems/sim/simulator.hpp"
+#include "shell.hpp"
 #include "state_file.hpp"
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int) {
-  g_stop = 1;
-}
-
-void install_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR so the loop notices
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-}
 
 std::chrono::sys_seconds local_now() {
   const std::time_t t = std::time(nullptr);
@@ -40,12 +25,6 @@ std::chrono::sys_seconds local_now() {
   const year_month_day ymd{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
                            day{static_cast<unsigned>(tm.tm_mday)}};
   return sys_days{ymd} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
-}
-
-void print(const std::string& text) {
-  std::fputs(text.c_str(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
 }
 
 }  // namespace
@@ -83,7 +62,7 @@ int main(int argc, char** argv) {
   if (flash && options.payload_explicit)
     flash->payload_hex = options.payload_hex;
 
-  install_signals();
+  install_stop_signals();
   Simulator sim(options, hems::Clock::now());
   if (flash)
     sim.restore_flash(flash->payload_hex, flash->flash_writes);
@@ -100,7 +79,7 @@ int main(int argc, char** argv) {
 
   bool stdin_open = true;
   std::string stdin_buffer;
-  while (!g_stop && !sim.quit_requested()) {
+  while (!stop_requested() && !sim.quit_requested()) {
     std::vector<pollfd> fds;
     if (stdin_open)
       fds.push_back(pollfd{STDIN_FILENO, POLLIN, 0});
