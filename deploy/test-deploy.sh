@@ -166,7 +166,7 @@ import json, sys, yaml
 config = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 options = config["options"]
 required = {"device": "/dev/serial/by-id/usb-RATOC_Systems__Ltd._RS-WSUHA-P-if00-port0",
-            "id": "00112233445566778899AABBCCDDEEFF", "password": "0123456789AB"}
+            "id": "3F8A2C5E7B1D4096A8C3E5F7092B4D6E", "password": "SIMULATORPW1"}
 for key, value in required.items():
     assert options["meter"][key] is None, f"meter.{key} should be left for the user"
     options["meter"][key] = value

@@ -73,8 +73,8 @@ if [ "${1:-}" = "--inside" ]; then
 server = "mqtt://127.0.0.1:$port"
 [meter]
 device = "/tmp/wisun"
-id = "00112233445566778899AABBCCDDEEFF"
-password = "0123456789AB"
+id = "3F8A2C5E7B1D4096A8C3E5F7092B4D6E"
+password = "SIMULATORPW1"
 instant_interval = 10
 energy_interval = 30
 TOML

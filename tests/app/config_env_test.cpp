@@ -43,10 +43,10 @@ TEST_F(ConfigTest, EnvironmentParsesEachType) {
 }
 
 TEST_F(ConfigTest, EnvironmentAloneCanSupplyTheMeterCredentials) {
-  auto config = load("", Env{{"HEMS2MQTT_METER_ID", "00112233445566778899AABBCCDDEEFF"},
-                             {"HEMS2MQTT_METER_PASSWORD", "0123456789AB"}});
+  auto config = load("", Env{{"HEMS2MQTT_METER_ID", "3F8A2C5E7B1D4096A8C3E5F7092B4D6E"},
+                             {"HEMS2MQTT_METER_PASSWORD", "SIMULATORPW1"}});
   ASSERT_TRUE(config.has_value()) << config.error().front().to_string();
-  EXPECT_EQ(config->meter.password, "0123456789AB");
+  EXPECT_EQ(config->meter.password, "SIMULATORPW1");
 }
 
 TEST_F(ConfigTest, BadEnvironmentValueNamesTheVariable) {

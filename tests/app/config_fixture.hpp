@@ -17,8 +17,8 @@ namespace hems::test {
 // Valid B-route credentials, needed because the meter is enabled by default.
 inline constexpr const char* kMeterSection =
     "[meter]\n"
-    "id = \"00112233445566778899AABBCCDDEEFF\"\n"
-    "password = \"0123456789AB\"\n";
+    "id = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\n"
+    "password = \"SIMULATORPW1\"\n";
 
 using Env = std::map<std::string, std::string>;
 

@@ -38,7 +38,7 @@ TEST_F(ConfigTest, RenderRedactsEverySecret) {
 
 TEST_F(ConfigTest, RenderRedactsSecretsReadFromFiles) {
   const std::string file = dir_.write("pw", "FILESECRET12\n");
-  auto config = load("[meter]\nid = \"00112233445566778899AABBCCDDEEFF\"\npassword_file = \"" +
+  auto config = load("[meter]\nid = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\npassword_file = \"" +
                      file + "\"\n");
   ASSERT_TRUE(config.has_value()) << config.error().front().to_string();
   const std::string text = app::render_config(*config);
@@ -46,7 +46,7 @@ TEST_F(ConfigTest, RenderRedactsSecretsReadFromFiles) {
   EXPECT_THAT(text, HasSubstr("password_file = \"" + file + "\""));
   EXPECT_THAT(text, HasSubstr("# password is read from password_file"));
   // The rendered text is itself a valid config that reads the same file.
-  auto reloaded = load(text, Env{{"HEMS2MQTT_METER_ID", "00112233445566778899AABBCCDDEEFF"}});
+  auto reloaded = load(text, Env{{"HEMS2MQTT_METER_ID", "3F8A2C5E7B1D4096A8C3E5F7092B4D6E"}});
   ASSERT_TRUE(reloaded.has_value()) << text << reloaded.error().front().to_string();
   EXPECT_EQ(reloaded->meter.password, "FILESECRET12");
 }
@@ -57,8 +57,8 @@ TEST_F(ConfigTest, RenderedConfigLoadsBackToTheSameValues) {
   // Put the secrets back, since they are redacted: what remains must round-trip exactly.
   const std::string rendered = app::render_config(*original);
   auto reloaded = load(rendered, Env{{"HEMS2MQTT_MQTT_PASSWORD", "x"},
-                                     {"HEMS2MQTT_METER_ID", "00112233445566778899AABBCCDDEEFF"},
-                                     {"HEMS2MQTT_METER_PASSWORD", "0123456789AB"}});
+                                     {"HEMS2MQTT_METER_ID", "3F8A2C5E7B1D4096A8C3E5F7092B4D6E"},
+                                     {"HEMS2MQTT_METER_PASSWORD", "SIMULATORPW1"}});
   ASSERT_TRUE(reloaded.has_value()) << rendered << "\n" << reloaded.error().front().to_string();
   EXPECT_EQ(reloaded->mqtt.client_id, original->mqtt.client_id);
   EXPECT_EQ(reloaded->mqtt.username, "bridge");

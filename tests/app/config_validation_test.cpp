@@ -64,18 +64,18 @@ TEST_F(ConfigTest, KeepaliveMustFitMqtt) {
 
 TEST_F(ConfigTest, MeterIdMustBe32HexCharactersAndIsNeverPrinted) {
   const std::string secret_id = "00112233445566778899AABBCCDDEEFG";  // 'G' is not hex
-  auto found = problems("[meter]\nid = \"" + secret_id + "\"\npassword = \"0123456789AB\"\n");
+  auto found = problems("[meter]\nid = \"" + secret_id + "\"\npassword = \"SIMULATORPW1\"\n");
   EXPECT_THAT(found, HasProblem(at(2), "meter.id must be 32 hexadecimal characters"));
   for (const auto& line : found)
     EXPECT_THAT(line, Not(HasSubstr(secret_id)));
 
-  EXPECT_THAT(problems("[meter]\nid = \"0011\"\npassword = \"0123456789AB\"\n"),
+  EXPECT_THAT(problems("[meter]\nid = \"0011\"\npassword = \"SIMULATORPW1\"\n"),
               HasProblem(at(2), "(got 4 characters)"));
 }
 
 TEST_F(ConfigTest, MeterPasswordMustBe12CharactersAndIsNeverPrinted) {
   const std::string secret = "hunter2secret";  // 13 characters
-  auto found = problems("[meter]\nid = \"00112233445566778899AABBCCDDEEFF\"\npassword = \"" +
+  auto found = problems("[meter]\nid = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\npassword = \"" +
                         secret + "\"\n");
   EXPECT_THAT(found, HasProblem(at(3), "meter.password must be 12 characters (got 13)"));
   for (const auto& line : found)

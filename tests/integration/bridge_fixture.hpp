@@ -28,8 +28,8 @@ struct SimSetup {
 // A real Mosquitto, a real hems2mqtt-sim and the real hems2mqtt, wired together in a temp dir.
 class BridgeFixture : public ::testing::Test {
  protected:
-  static constexpr const char* kRouteBId = "00112233445566778899AABBCCDDEEFF";
-  static constexpr const char* kPassword = "0123456789AB";
+  static constexpr const char* kRouteBId = "3F8A2C5E7B1D4096A8C3E5F7092B4D6E";
+  static constexpr const char* kPassword = "SIMULATORPW1";
   static constexpr const char* kStateTopic = "hems2mqtt/smart_meter";
   static constexpr const char* kAvailabilityTopic = "hems2mqtt/smart_meter/availability";
 

@@ -37,8 +37,8 @@ class Cli : public ::testing::Test {
 
 constexpr const char* kValid =
     "[mqtt]\nserver = \"mqtt://127.0.0.1:1883\"\npassword = \"broker-secret-1\"\n"
-    "[meter]\ndevice = \"/dev/wisun\"\nid = \"00112233445566778899AABBCCDDEEFF\"\n"
-    "password = \"0123456789AB\"\n";
+    "[meter]\ndevice = \"/dev/wisun\"\nid = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\n"
+    "password = \"SIMULATORPW1\"\n";
 
 TEST_F(Cli, VersionAndHelp) {
   auto version = run({"--version"});
@@ -69,7 +69,7 @@ TEST_F(Cli, CheckConfigReportsEveryProblemWithItsLine) {
                                  "server = \"http://example\"\n"
                                  "[meter]\n"
                                  "id = \"tooshort\"\n"
-                                 "password = \"0123456789AB\"\n"
+                                 "password = \"SIMULATORPW1\"\n"
                                  "instant_intervall = 10\n");
   auto r = run({"--check-config", "--config", path});
   EXPECT_EQ(r.status, 2);
@@ -90,8 +90,8 @@ TEST_F(Cli, PrintConfigRedactsSecretsAndAppliesTheEnvironment) {
   auto r = run({"--print-config", "--config", write("ok.toml", kValid)},
                {{"HEMS2MQTT_METER_INSTANT_INTERVAL", "30"}});
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(r.output.find("0123456789AB"), std::string::npos);
-  EXPECT_EQ(r.output.find("00112233445566778899AABBCCDDEEFF"), std::string::npos);
+  EXPECT_EQ(r.output.find("SIMULATORPW1"), std::string::npos);
+  EXPECT_EQ(r.output.find("3F8A2C5E7B1D4096A8C3E5F7092B4D6E"), std::string::npos);
   EXPECT_EQ(r.output.find("broker-secret-1"), std::string::npos);
   EXPECT_NE(r.output.find("<redacted>"), std::string::npos);
   EXPECT_NE(r.output.find("instant_interval = 30"), std::string::npos) << r.output;

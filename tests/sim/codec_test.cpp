@@ -76,7 +76,7 @@ TEST(SimOptions, DefaultsAndOverrides) {
   EXPECT_EQ(o->faults[0].kind, FaultKind::unplug);
   EXPECT_DOUBLE_EQ(o->faults[0].seconds, 3.0);
   EXPECT_DOUBLE_EQ(o->faults[1].seconds, kDefaultFaultSeconds);
-  EXPECT_EQ(o->password, "0123456789AB");
+  EXPECT_EQ(o->password, "SIMULATORPW1");
 }
 
 TEST(SimOptions, RejectsBadValues) {

@@ -74,7 +74,7 @@ TEST_P(SimDongle, ScanFindsTheMeterOnlyWhenThePairIdMatches) {
   ASSERT_TRUE(h.run_until_output("EVENT 22", seconds{1}));
   EXPECT_EQ(h.out().find("EPANDESC"), std::string::npos);
 
-  h.send("SKSETRBID 00112233445566778899AABBCCDDEEFF\r\n");
+  h.send("SKSETRBID 3F8A2C5E7B1D4096A8C3E5F7092B4D6E\r\n");
   const auto mark = h.out().size();
   h.send(a1() ? "SKSCAN 2 FFFFFFFF 6\r\n" : "SKSCAN 2 FFFFFFFF 6 0\r\n");
   ASSERT_TRUE(h.run_until_output("EVENT 22", seconds{20}, mark));

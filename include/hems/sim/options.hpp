@@ -51,8 +51,8 @@ struct SimOptions {
   bool payload_explicit = false;
   bool ropt_unsupported = false;
   bool echo = true;
-  std::string rbid = "00112233445566778899AABBCCDDEEFF";
-  std::string password = "0123456789AB";
+  std::string rbid = "3F8A2C5E7B1D4096A8C3E5F7092B4D6E";
+  std::string password = "SIMULATORPW1";
   std::uint8_t channel = 0x21;
   std::uint16_t pan_id = 0x8888;
   std::string meter_mac = "001C6400601421A3";
