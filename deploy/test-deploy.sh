@@ -229,6 +229,21 @@ else
   pass "no broker -> the mapping refuses"
 fi
 
+# 4. The example's placeholder credentials typed into the add-on are refused at once, with a
+#    message that says so (the add-on's run.sh stops on --check-config's exit 2).
+jq '.meter.id = "00112233445566778899AABBCCDDEEFF" | .meter.password = "0123456789AB"' \
+  "$work/options.json" >"$work/placeholder.json"
+MQTT_SERVICE_HOST=core-mosquitto MQTT_SERVICE_PORT=1883 map_options "$work/placeholder.json" \
+  "$work/placeholder.toml"
+status=0
+"$bin" --check-config --config "$work/placeholder.toml" >"$work/check.log" 2>&1 || status=$?
+if [ $status -eq 2 ] && grep -q "meter.id is still the example's placeholder" "$work/check.log" &&
+  grep -q "meter.password is still the example's placeholder" "$work/check.log"; then
+  pass "the example's placeholder credentials -> refused with exit 2"
+else
+  fail "placeholder credentials: exit $status, $(cat "$work/check.log")"
+fi
+
 if [ $failures -gt 0 ]; then
   echo "test-deploy: $failures failure(s)"
   exit 1

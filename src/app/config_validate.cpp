@@ -18,6 +18,10 @@ constexpr std::size_t kRouteBIdLength = 32;
 constexpr std::size_t kRouteBPasswordLength = 12;
 constexpr int kRadioFriendlyInterval = 10;
 constexpr int kMaxScanDuration = 14;  // SKSCAN DURATION is one hex digit, 0..E
+// The placeholders in config/example.toml (and in the design notes): a config still holding them
+// was copied and not edited, and would only fail minutes later, when the meter refuses the join.
+constexpr std::string_view kExampleRouteBId = "00112233445566778899AABBCCDDEEFF";
+constexpr std::string_view kExampleRouteBPassword = "0123456789AB";
 
 template <std::size_t N>
 bool one_of(std::string_view value, const std::array<std::string_view, N>& choices) {
@@ -38,6 +42,13 @@ std::string joined(const std::array<std::string_view, N>& choices) {
 bool is_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
 }
 
 bool is_ip_address(std::string_view text) {
@@ -117,6 +128,10 @@ void validate_meter_secrets(const MeterConfig& meter, LoadContext& context) {
   } else if (meter.id.size() != kRouteBIdLength || !is_hex(meter.id)) {
     context.error("meter.id", id_label + " must be 32 hexadecimal characters (got " +
                                   std::to_string(meter.id.size()) + " characters)");
+  } else if (meter.enabled && equals_ignoring_case(meter.id, kExampleRouteBId)) {
+    context.error("meter.id", id_label +
+                                  " is still the example's placeholder: put in the B-route ID "
+                                  "(認証ID) your power distribution company sent you");
   }
   const std::string password_label = secret_label("meter.password", meter.password_file);
   if (meter.password.empty()) {
@@ -128,6 +143,11 @@ void validate_meter_secrets(const MeterConfig& meter, LoadContext& context) {
   } else if (meter.password.size() != kRouteBPasswordLength) {
     context.error("meter.password", password_label + " must be 12 characters (got " +
                                         std::to_string(meter.password.size()) + ")");
+  } else if (meter.enabled && meter.password == kExampleRouteBPassword) {
+    context.error("meter.password", password_label +
+                                        " is still the example's placeholder: put in the B-route "
+                                        "password (パスワード) your power distribution company "
+                                        "sent you");
   }
 }
 

@@ -82,6 +82,20 @@ TEST_F(ConfigTest, MeterPasswordMustBe12CharactersAndIsNeverPrinted) {
     EXPECT_THAT(line, Not(HasSubstr(secret)));
 }
 
+TEST_F(ConfigTest, TheExamplesPlaceholderCredentialsAreRefused) {
+  auto found =
+      problems("[meter]\nid = \"00112233445566778899aabbccddeeff\"\npassword = \"0123456789AB\"\n");
+  EXPECT_THAT(found, HasProblem(at(2), "meter.id is still the example's placeholder"));
+  EXPECT_THAT(found, HasProblem(at(3), "meter.password is still the example's placeholder"));
+  // Either one alone is refused too.
+  EXPECT_THAT(problems("[meter]\nid = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\n"
+                       "password = \"0123456789AB\"\n"),
+              HasProblem(at(3), "meter.password is still the example's placeholder"));
+  EXPECT_TRUE(load("[meter]\nenabled = false\nid = \"00112233445566778899AABBCCDDEEFF\"\n"
+                   "[lan]\nenabled = true\n")
+                  .has_value());
+}
+
 TEST_F(ConfigTest, MeterCredentialsAreRequiredOnlyWhenTheMeterIsEnabled) {
   auto found = problems("[meter]\nname = \"m\"\n");
   EXPECT_THAT(found, HasProblem(at(1), "meter.id (or meter.id_file) is required"));

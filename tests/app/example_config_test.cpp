@@ -1,4 +1,5 @@
-// config/example.toml is what users copy: it must load cleanly and document every key.
+// config/example.toml is what users copy: it must load cleanly once its placeholder credentials
+// are replaced, refuse to load while they are not, and document every key.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,8 +20,22 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-TEST(ExampleConfigTest, LoadsWithoutProblemsOrWarnings) {
+// What a user who edited the credentials (here through the environment) has.
+const std::map<std::string, std::string> kEditedCredentials{
+    {"HEMS2MQTT_METER_ID", "3F8A2C5E7B1D4096A8C3E5F7092B4D6E"},
+    {"HEMS2MQTT_METER_PASSWORD", "SIMULATORPW1"}};
+
+TEST(ExampleConfigTest, AsCopiedItIsRefusedForItsPlaceholderCredentialsOnly) {
   auto config = app::load_config(HEMS_EXAMPLE_CONFIG, {});
+  ASSERT_FALSE(config.has_value());
+  ASSERT_EQ(config.error().size(), 2u);
+  EXPECT_THAT(config.error()[0].to_string(), ::testing::HasSubstr("meter.id is still the example"));
+  EXPECT_THAT(config.error()[1].to_string(),
+              ::testing::HasSubstr("meter.password is still the example"));
+}
+
+TEST(ExampleConfigTest, LoadsWithoutProblemsOrWarningsOnceEdited) {
+  auto config = app::load_config(HEMS_EXAMPLE_CONFIG, kEditedCredentials);
   ASSERT_TRUE(config.has_value()) << config.error().front().to_string();
   EXPECT_THAT(config->warnings, ::testing::IsEmpty());
   EXPECT_EQ(config->mqtt.server, "mqtt://127.0.0.1:1883");
@@ -29,7 +44,7 @@ TEST(ExampleConfigTest, LoadsWithoutProblemsOrWarnings) {
 
 TEST(ExampleConfigTest, DocumentsEveryKey) {
   const std::string example = read_text(HEMS_EXAMPLE_CONFIG);
-  auto config = app::load_config(HEMS_EXAMPLE_CONFIG, {});
+  auto config = app::load_config(HEMS_EXAMPLE_CONFIG, kEditedCredentials);
   ASSERT_TRUE(config.has_value());
   // render_config prints every known key once; each must appear as a key line in the example.
   std::istringstream rendered(app::render_config(*config));

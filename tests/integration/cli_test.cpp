@@ -80,6 +80,17 @@ TEST_F(Cli, CheckConfigReportsEveryProblemWithItsLine) {
   EXPECT_EQ(r.output.find("tooshort"), std::string::npos) << "the B-route ID is a secret";
 }
 
+TEST_F(Cli, CheckConfigRefusesTheExamplesPlaceholderCredentials) {
+  // The shipped example as a user copies it, without editing the credentials.
+  auto r = run({"--check-config", "--config", HEMS_SOURCE_DIR "/config/example.toml"});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("meter.id is still the example's placeholder"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("meter.password is still the example's placeholder"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("configuration is valid"), std::string::npos) << r.output;
+}
+
 TEST_F(Cli, CheckConfigOnAMissingFile) {
   auto r = run({"--check-config", "--config", dir_ + "/nope.toml"});
   EXPECT_EQ(r.status, 2);
