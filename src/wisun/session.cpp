@@ -634,10 +634,14 @@ void Session::begin_scan(TimePoint now) {
   scan_results_.clear();
   const std::uint8_t duration = config_.scan_durations[scan_attempt_];
   const auto expected = scan_time(duration);
-  set_state(LinkState::scanning, "active scan " + std::to_string(scan_attempt_ + 1) + "/" +
-                                     std::to_string(config_.scan_durations.size()) + " (duration " +
-                                     std::to_string(duration) + ", about " +
-                                     std::to_string((expected.count() + 999) / 1000) + " s)");
+  // Every scan is announced, not just the first: the later ones are the long ones, and a user
+  // watching the log should see that something is happening and for how long.
+  set_state(LinkState::scanning,
+            "active scan " + std::to_string(scan_attempt_ + 1) + "/" +
+                std::to_string(config_.scan_durations.size()) + " (duration " +
+                std::to_string(duration) + ", about " +
+                std::to_string((expected.count() + 999) / 1000) + " s)",
+            LogLevel::info);
   command(Step::scan, scan_command(dialect(), duration), now);
 }
 
@@ -802,12 +806,12 @@ void Session::run_recovery(Recovery step, TimePoint now) {
   }
 }
 
-void Session::set_state(LinkState state, std::string detail) {
+void Session::set_state(LinkState state, std::string detail, LogLevel level_if_unchanged) {
   const bool changed = state != status_.state;
   status_.state = state;
-  log(changed ? LogLevel::info : LogLevel::debug, std::string("B-route: ") +
-                                                      std::string(to_string(state)) +
-                                                      (detail.empty() ? "" : " - " + detail));
+  log(changed ? LogLevel::info : level_if_unchanged, std::string("B-route: ") +
+                                                         std::string(to_string(state)) +
+                                                         (detail.empty() ? "" : " - " + detail));
   actions_.emplace_back(StateChanged{state, std::move(detail)});
 }
 

@@ -120,6 +120,35 @@ TEST(Session, ScanRetriesWithIncreasingDuration) {
   EXPECT_EQ(h.last_write(), "SKSCAN 2 FFFFFFFF 6\r\n");
 }
 
+// A user watching the log sees every scan, with its number, its duration and how long it takes,
+// not only the first one (the later scans are the long ones).
+TEST(Session, EveryScanIsAnnouncedAtInfoWithItsNumberAndEstimate) {
+  Harness h;
+  h.init_single_hop();
+  h.feed("OK\r\n");
+  h.feed(std::string("EVENT 22 ") + kDongleA1 + "\r\n");
+  h.feed("OK\r\n");
+  h.feed(std::string("EVENT 22 ") + kDongleA1 + "\r\n");
+  std::vector<std::string> announced;
+  for (const auto& action : h.actions) {
+    const auto* line = std::get_if<LogMessage>(&action);
+    if (line && line->level == LogLevel::info &&
+        line->text.find("active scan") != std::string::npos)
+      announced.push_back(line->text);
+  }
+  ASSERT_EQ(announced.size(), 3u);
+  const auto total = std::to_string(SessionConfig{}.scan_durations.size());
+  EXPECT_NE(announced[0].find("active scan 1/" + total + " (duration 4, about 5 s)"),
+            std::string::npos)
+      << announced[0];
+  EXPECT_NE(announced[1].find("active scan 2/" + total + " (duration 5, about 9 s)"),
+            std::string::npos)
+      << announced[1];
+  EXPECT_NE(announced[2].find("active scan 3/" + total + " (duration 6, about 18 s)"),
+            std::string::npos)
+      << announced[2];
+}
+
 TEST(Session, MissingEvent22EndsTheScanAtItsDeadline) {
   Harness h;
   h.init_single_hop();

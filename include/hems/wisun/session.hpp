@@ -164,7 +164,8 @@ class Session {
   void pause_then(Recovery next, Duration pause, TimePoint now, std::string why);
   void escalate(TimePoint now, std::string why);
   void run_recovery(Recovery step, TimePoint now);
-  void set_state(LinkState state, std::string detail);
+  void set_state(LinkState state, std::string detail,
+                 LogLevel level_if_unchanged = LogLevel::debug);
   void log(LogLevel level, std::string text);
   Dialect dialect() const { return status_.dialect.value_or(Dialect::single_hop); }
 
