@@ -22,7 +22,6 @@ std::expected<Config, std::vector<ConfigProblem>> load_config(
     return std::unexpected(context.problems());
   detail::apply_environment(env, config, context);
   detail::read_secret_files(config, context);
-  detail::fill_machine_defaults(config);
   detail::validate(config, context);
 
   if (!context.problems().empty()) {

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -54,17 +52,6 @@ void read_secret_files(Config& config, LoadContext& context) {
   };
   for (const SecretFile& entry : entries)
     read_secret_file(entry, context);
-}
-
-void fill_machine_defaults(Config& config) {
-  if (!config.mqtt.client_id.empty())
-    return;
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
-    config.mqtt.client_id = "hems2mqtt";
-    return;
-  }
-  config.mqtt.client_id = "hems2mqtt-" + std::string(host.data());
 }
 
 }  // namespace hems::app::detail

@@ -22,9 +22,6 @@ void apply_environment(const std::map<std::string, std::string>& env, Config& co
 // Reads mqtt.password_file, meter.password_file and meter.id_file into the secret they hold.
 void read_secret_files(Config& config, LoadContext& context);
 
-// Fills values whose default depends on the machine (the MQTT client id).
-void fill_machine_defaults(Config& config);
-
 // Checks every value against its rules.
 void validate(const Config& config, LoadContext& context);
 

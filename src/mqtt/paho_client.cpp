@@ -22,6 +22,7 @@
 
 #include "hems/mqtt/client.hpp"
 #include "hems/mqtt/server_uri.hpp"
+#include "hems/mqtt/tcp_probe.hpp"
 
 namespace hems::mqtt {
 namespace {
@@ -31,6 +32,7 @@ using std::chrono::seconds;
 using std::chrono::steady_clock;
 
 constexpr seconds kConnectTimeout{10};
+constexpr milliseconds kProbeTimeout{3000};
 
 // Paho's retry intervals are whole seconds; round up so a short back-off never becomes zero.
 seconds whole_seconds(milliseconds duration) {
@@ -68,7 +70,8 @@ std::string unreadable_file(const TlsSetup& tls) {
 }
 
 // Why the first connect failed, in words a user can act on.
-std::string describe_connect_failure(int return_code, const std::optional<TlsSetup>& tls) {
+std::string describe_connect_failure(int return_code, const ServerAddress& server,
+                                     const std::optional<TlsSetup>& tls) {
   // Paho passes a refusing CONNACK's return code (MQTT 3.1.1) through as a positive number,
   // which its own error strings do not know.
   switch (return_code) {
@@ -86,10 +89,17 @@ std::string describe_connect_failure(int return_code, const std::optional<TlsSet
       break;
   }
   const std::string paho_reason = ::mqtt::exception::error_str(return_code);
+  if (tls) {
+    if (std::string problem = unreadable_file(*tls); !problem.empty())
+      return problem;
+  }
+  // Paho says "Failure" for everything below MQTT; a connect of our own says what it was.
+  if (std::string unreachable = tcp_unreachable_reason(server.host, server.port, kProbeTimeout);
+      !unreachable.empty()) {
+    return unreachable;
+  }
   if (!tls)
-    return paho_reason;
-  if (std::string problem = unreadable_file(*tls); !problem.empty())
-    return problem;
+    return "the broker accepted the TCP connection but not the MQTT connect (" + paho_reason + ")";
   const std::string trusted = tls->ca_file.empty()
                                   ? "ca_file is not set, so only the system's CAs are trusted"
                                   : "ca_file must hold the CA that signed the broker's certificate";
@@ -115,6 +125,7 @@ struct SharedState : ::mqtt::iaction_listener {
   std::atomic<std::uint64_t> dropped_unreported{0};
   std::atomic<std::size_t> published_offline{0};  // since the last (re)connect
   std::atomic<bool> first_failure_reported{false};
+  ServerAddress server;         // set before start(), read-only afterwards
   std::optional<TlsSetup> tls;  // set before start(), read-only afterwards
 
   void count_drop() {
@@ -167,12 +178,12 @@ struct SharedState : ::mqtt::iaction_listener {
   void on_failure(const ::mqtt::token& token) override {
     if (first_failure_reported.exchange(true))
       return;
-    const std::string cause =
-        "cannot connect: " + describe_connect_failure(token.get_return_code(), tls);
+    // Worked out before taking the lock: it may wait a few seconds for a TCP connect.
+    const std::string reason = describe_connect_failure(token.get_return_code(), server, tls);
     std::lock_guard lock(callback_mutex);
     if (client == nullptr || handler == nullptr)
       return;
-    handler->on_connection_lost(cause);
+    handler->on_connect_failed(reason);
   }
   void on_success(const ::mqtt::token&) override {}
 };
@@ -187,6 +198,7 @@ class PahoClient final : public Client {
       return;
     }
     tls_ = address->tls;
+    shared_->server = *address;
     if (tls_) {
       shared_->tls =
           TlsSetup{address->host, options_.ca_file, options_.cert_file, options_.key_file};
@@ -233,9 +245,8 @@ class PahoClient final : public Client {
       client_->connect(connect_options(), nullptr, *shared_);
     } catch (const ::mqtt::exception& error) {
       std::lock_guard lock(shared_->callback_mutex);
-      if (shared_->handler != nullptr) {
-        shared_->handler->on_connection_lost(std::string("cannot connect: ") + error.what());
-      }
+      if (shared_->handler != nullptr)
+        shared_->handler->on_connect_failed(error.what());
     }
   }
 
@@ -349,7 +360,7 @@ class PahoClient final : public Client {
   void report_setup_error() {
     std::lock_guard lock(shared_->callback_mutex);
     if (shared_->handler != nullptr)
-      shared_->handler->on_connection_lost(setup_error_);
+      shared_->handler->on_connect_failed(setup_error_);
   }
 
   ClientOptions options_;

@@ -220,7 +220,7 @@ TEST_F(BridgeBuffering, ReadingsDuringABrokerOutageAreDeliveredInOrder) {
   const std::size_t before = bridge_->output_size();
   const std::time_t stopped_at = std::time(nullptr);
   broker_->stop();
-  ASSERT_TRUE(bridge_->wait_for_output("lost the MQTT broker", 10s, before));
+  ASSERT_TRUE(bridge_->wait_for_output("lost the connection to the MQTT broker", 10s, before));
   // Three reads served by the meter while the broker is down.
   std::size_t sim_at = sim_->output_size();
   for (int i = 0; i < 3; ++i) {

@@ -21,6 +21,7 @@ class MqttObserver : public mqtt::Handler {
 
   void on_connected() override;
   void on_connection_lost(const std::string& cause) override;
+  void on_connect_failed(const std::string&) override {}  // wait_connected() times out instead
   void on_message(mqtt::Message msg) override;
 
   std::vector<mqtt::Message> messages() const;

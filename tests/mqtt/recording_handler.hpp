@@ -24,6 +24,11 @@ class RecordingHandler : public mqtt::Handler {
     events_.push_back("lost: " + cause);
     ++lost_count_;
   }
+  void on_connect_failed(const std::string& reason) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back("cannot connect: " + reason);
+    ++failed_count_;
+  }
   void on_message(mqtt::Message msg) override {
     std::lock_guard lock(mutex_);
     messages_.push_back(std::move(msg));
@@ -40,6 +45,10 @@ class RecordingHandler : public mqtt::Handler {
   int lost_count() const {
     std::lock_guard lock(mutex_);
     return lost_count_;
+  }
+  int failed_count() const {
+    std::lock_guard lock(mutex_);
+    return failed_count_;
   }
   std::vector<std::string> events() const {
     std::lock_guard lock(mutex_);
@@ -62,6 +71,7 @@ class RecordingHandler : public mqtt::Handler {
   mutable std::mutex mutex_;
   int connected_count_ = 0;
   int lost_count_ = 0;
+  int failed_count_ = 0;
   std::vector<std::string> events_;
   std::vector<mqtt::Message> messages_;
 };

@@ -117,7 +117,7 @@ class TlsTest : public ::testing::Test {
   // and keeps trying: the broker sees further connection attempts after the report.
   void expect_refused_and_retrying(const TlsMosquittoBroker& broker, mqtt::Client& client,
                                    const std::string& expected_cause) {
-    ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout))
+    ASSERT_TRUE(eventually([&] { return handler_.failed_count() >= 1; }, kConnectTimeout))
         << broker.log();
     const int attempts_at_report = broker.connections_accepted();
     ASSERT_TRUE(eventually([&] { return broker.connections_accepted() >= attempts_at_report + 2; },
@@ -215,7 +215,7 @@ TEST_F(TlsTest, MissingCaFileIsReported) {
   auto options = options_for(broker, "missing-ca");
   options.ca_file = "/nonexistent/hems-test-ca.crt";
   auto client = start_client(options);
-  ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout));
+  ASSERT_TRUE(eventually([&] { return handler_.failed_count() >= 1; }, kConnectTimeout));
   const auto events = handler_.events();
   EXPECT_THAT(events[0], HasSubstr("cannot connect: ca_file '/nonexistent/hems-test-ca.crt' "
                                    "cannot be read: No such file or directory"));
@@ -261,7 +261,7 @@ TEST_F(TlsTest, UnreadableClientKeyIsNamed) {
   options.cert_file = test_certificates().client.cert.string();
   options.key_file = "/nonexistent/hems-test-client.key";
   auto client = start_client(options);
-  ASSERT_TRUE(eventually([&] { return handler_.lost_count() >= 1; }, kConnectTimeout));
+  ASSERT_TRUE(eventually([&] { return handler_.failed_count() >= 1; }, kConnectTimeout));
   EXPECT_THAT(handler_.events()[0],
               HasSubstr("key_file '/nonexistent/hems-test-client.key' cannot be read"));
   EXPECT_FALSE(client->connected());
@@ -327,7 +327,7 @@ TEST_F(TlsTest, PahosMostDetailedTraceNeverShowsThePassword) {
   auto refused = mqtt::make_paho_client(refused_options);
   refused->set_handler(&refused_handler);
   refused->start();
-  ASSERT_TRUE(eventually([&] { return refused_handler.lost_count() >= 1; }, kConnectTimeout));
+  ASSERT_TRUE(eventually([&] { return refused_handler.failed_count() >= 1; }, kConnectTimeout));
   client->stop(milliseconds{5000});
   refused->stop(milliseconds{1000});
 

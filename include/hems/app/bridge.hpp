@@ -13,6 +13,7 @@
 #include "hems/io/transport.hpp"
 #include "hems/meter/reader.hpp"
 #include "hems/mqtt/client.hpp"
+#include "hems/mqtt/takeover_detector.hpp"
 #include "hems/wisun/session.hpp"
 
 namespace hems::app {
@@ -32,6 +33,7 @@ class Bridge : public mqtt::Handler {
   // mqtt::Handler (called on Paho's threads)
   void on_connected() override;
   void on_connection_lost(const std::string& cause) override;
+  void on_connect_failed(const std::string& reason) override;
   void on_message(mqtt::Message msg) override;
   void on_messages_dropped(std::uint64_t count) override;
 
@@ -80,6 +82,7 @@ class Bridge : public mqtt::Handler {
   std::optional<io::EventLoop::TimerId> timer_;
   std::optional<io::EventLoop::TimerId> heartbeat_timer_;
   bool mqtt_connected_ = false;
+  mqtt::TakeoverDetector takeover_;
   int watched_fd_ = -1;
   bool meter_online_ = false;
   bool link_up_ = false;

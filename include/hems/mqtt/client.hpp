@@ -38,7 +38,11 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual void on_connected() = 0;  // after the first connect AND every reconnect
+  // A connection that was up has gone; Paho reconnects on its own.
   virtual void on_connection_lost(const std::string& cause) = 0;
+  // The first connect attempt failed (or the options cannot work); `reason` says why in words
+  // a user can act on. Reported once: later attempts go on quietly until one succeeds.
+  virtual void on_connect_failed(const std::string& reason) = 0;
   virtual void on_message(Message msg) = 0;
   // Messages thrown away since the last report (offline buffer full, or rejected by the
   // library); called before on_connected() when there is something to report.

@@ -241,7 +241,9 @@ void Bridge::shutdown() {
 
 void Bridge::on_connected() {
   loop_.post([this] {
-    log(Level::info, "connected to the MQTT broker " + config_.mqtt.server);
+    log(Level::info, "connected to the MQTT broker " + config_.mqtt.server + " as '" +
+                         config_.mqtt.client_id + "'");
+    takeover_.on_connected(loop_.now());
     mqtt_connected_ = true;
     heartbeat();
     publish_online_state();
@@ -251,8 +253,25 @@ void Bridge::on_connected() {
 void Bridge::on_connection_lost(const std::string& cause) {
   loop_.post([this, cause] {
     mqtt_connected_ = false;
-    log(Level::warning,
-        "lost the MQTT broker (" + cause + "); readings are buffered until it is back");
+    log(Level::warning, "lost the connection to the MQTT broker " + config_.mqtt.server + " (" +
+                            cause + "); reconnecting, readings are kept until it is back");
+    if (takeover_.on_connection_lost(loop_.now())) {
+      log(Level::error,
+          "the MQTT broker has closed the connection right after accepting it " +
+              std::to_string(takeover_.short_lived_in_a_row()) +
+              " times in a row: another MQTT client probably uses the same client id '" +
+              config_.mqtt.client_id +
+              "' (a second hems2mqtt, or another program). Give each bridge its own "
+              "[mqtt] client_id, or leave it empty so each makes a unique one");
+    }
+  });
+}
+
+void Bridge::on_connect_failed(const std::string& reason) {
+  loop_.post([this, reason] {
+    mqtt_connected_ = false;
+    log(Level::error, "cannot connect to the MQTT broker " + config_.mqtt.server + ": " + reason +
+                          "; retrying in the background, readings are kept until it connects");
   });
 }
 

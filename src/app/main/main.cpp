@@ -8,6 +8,7 @@
 
 #include "hems/app/bridge.hpp"
 #include "hems/app/cli.hpp"
+#include "hems/app/client_identity.hpp"
 #include "hems/app/config.hpp"
 #include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
@@ -108,6 +109,12 @@ int main(int argc, char** argv) {
   app::set_log_level(level.value_or(app::Level::info));
   for (const auto& warning : config->warnings)
     app::log(app::Level::warning, warning.to_string());
+
+  // Held (with its lock in state_dir) for as long as the bridge runs.
+  auto identity = app::ClientIdentity::resolve(config->mqtt, config->meter.state_dir);
+  for (const auto& warning : identity.warnings())
+    app::log(app::Level::warning, warning);
+  config->mqtt.client_id = identity.id();
 
   try {
     io::EventLoop loop;
