@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the deployment files without installing them:
-#   - the systemd unit with `systemd-analyze verify` (any warning fails) and its exposure score;
+#   - the systemd unit with `systemd-analyze verify` (any warning fails) and its exposure score,
+#     Type=notify with a sensible WatchdogSec=, and a binary that really calls sd_notify;
 #   - the udev rule: `udevadm verify` where udev has it (v253+), and always a parser check that
 #     also runs the rules against sample dongles (which get /dev/wisun, which do not);
 #   - the Home Assistant add-on: its options (the defaults in config.yaml plus the values a user
@@ -51,9 +52,30 @@ if command -v systemd-analyze >/dev/null; then
     fail "systemd-analyze verify: $out"
   fi
   for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes SupplementaryGroups=dialout \
-    StateDirectory=hems2mqtt Restart=on-failure; do
+    StateDirectory=hems2mqtt Restart=on-failure Type=notify NotifyAccess=main; do
     grep -qx "$key" "$unit" || fail "unit lacks $key"
   done
+  # A watchdog the daemon can keep: it pings every WatchdogSec/2 from its loop, whose steps block
+  # for at most a few seconds; much under 20 s would risk restarts for nothing.
+  watchdog=$(sed -n 's/^WatchdogSec=\([0-9]*\)s\{0,1\}$/\1/p' "$unit")
+  if [ -z "$watchdog" ]; then
+    fail "unit lacks WatchdogSec=<seconds>"
+  elif [ "$watchdog" -lt 20 ] || [ "$watchdog" -gt 600 ]; then
+    fail "WatchdogSec=$watchdog is outside 20..600 s"
+  else
+    pass "Type=notify with WatchdogSec=$watchdog"
+  fi
+  # Type=notify waits for READY=1: a binary built without sd_notify would never start.
+  if command -v nm >/dev/null; then
+    imports=$(nm -D --undefined-only "$bin" 2>/dev/null || true)
+    if grep -qw sd_notify <<<"$imports"; then
+      pass "hems2mqtt calls sd_notify"
+    else
+      fail "hems2mqtt does not call sd_notify, but the unit is Type=notify"
+    fi
+  else
+    skip "nm not available (binutils): not checked that hems2mqtt calls sd_notify"
+  fi
   if exposure=$(systemd-analyze security --offline=true "$work/hems2mqtt.service" 2>/dev/null |
     grep -o 'Overall exposure level.*'); then
     echo "   $exposure"

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +31,7 @@ std::string make_temp_dir(const std::string& prefix) {
 }
 
 ChildProcess::ChildProcess(std::string program, std::vector<std::string> args,
-                           std::map<std::string, std::string> extra_env)
+                           std::map<std::string, std::string> extra_env, Stdout stdout_kind)
     : program_(std::move(program)) {
   static int counter = 0;
   log_path_ = make_temp_dir("hems-child") + "/output-" + std::to_string(++counter) + ".log";
@@ -40,6 +41,13 @@ ChildProcess::ChildProcess(std::string program, std::vector<std::string> args,
   const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0)
     throw std::runtime_error("cannot create " + log_path_);
+  if (stdout_kind == Stdout::journal) {
+    struct stat st {};
+    if (::fstat(log_fd, &st) != 0)
+      throw std::runtime_error("cannot stat " + log_path_);
+    extra_env["JOURNAL_STREAM"] = std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+                                  std::to_string(static_cast<unsigned long long>(st.st_ino));
+  }
 
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {

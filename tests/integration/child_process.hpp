@@ -14,8 +14,13 @@ namespace hems::testing {
 // is a pipe the test can write commands to. Killed (SIGKILL) when destroyed.
 class ChildProcess {
  public:
+  // Stdout::journal also sets JOURNAL_STREAM to the device and inode of the child's stdout, as
+  // systemd does when a service's stdout is connected to the journal.
+  enum class Stdout { file, journal };
+
   ChildProcess(std::string program, std::vector<std::string> args,
-               std::map<std::string, std::string> extra_env = {});
+               std::map<std::string, std::string> extra_env = {},
+               Stdout stdout_kind = Stdout::file);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -29,6 +29,8 @@ class Bridge : public mqtt::Handler {
   void start();
   // Publishes offline, ends the B-route session, disconnects; then stops the loop.
   void shutdown();
+  // One line for the service manager's status, e.g. "meter joined, MQTT connected".
+  std::string status_summary() const;
 
   // mqtt::Handler (called on Paho's threads)
   void on_connected() override;

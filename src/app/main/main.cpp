@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "hems/app/bridge.hpp"
@@ -12,6 +13,8 @@
 #include "hems/app/config.hpp"
 #include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
+#include "hems/app/service_heartbeat.hpp"
+#include "hems/app/service_notifier.hpp"
 #include "hems/io/known_dongles.hpp"
 #include "hems/io/serial_ports.hpp"
 #include "hems/io/signals.hpp"
@@ -66,13 +69,34 @@ mqtt::ClientOptions mqtt_options(const app::Config& config) {
   return o;
 }
 
+// Which of stdout and stderr systemd connected to the journal. There, log lines carry syslog
+// priority prefixes instead of our own timestamps; configuration problems go to stderr (also for
+// --check-config in ExecStartPre=) and are filed as errors and warnings too.
+struct JournalStreams {
+  bool out = false;
+  bool err = false;
+};
+
+JournalStreams journal_streams() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr)
+    return {};
+  return {app::is_journal_stream(stream, STDOUT_FILENO),
+          app::is_journal_stream(stream, STDERR_FILENO)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto env = app::environment_from(environ);
+  const auto journal = journal_streams();
+  if (journal.out)
+    app::set_log_format(app::LogFormat::journal);
+  const char* const error_prefix = journal.err ? "<3>" : "";
+  const char* const warning_prefix = journal.err ? "<4>" : "";
   auto cli = app::parse_command_line(argc, argv, env);
   if (!cli) {
-    std::cerr << "hems2mqtt: " << cli.error() << "\n\n" << app::usage_text();
+    std::cerr << error_prefix << "hems2mqtt: " << cli.error() << "\n\n" << app::usage_text();
     return 2;
   }
   if (cli->help) {
@@ -89,12 +113,12 @@ int main(int argc, char** argv) {
   auto config = app::load_config(cli->config_path, env);
   if (!config) {
     for (const auto& problem : config.error())
-      std::cerr << problem.to_string() << "\n";
+      std::cerr << error_prefix << problem.to_string() << "\n";
     return 2;
   }
   if (cli->check_config) {
     for (const auto& warning : config->warnings)
-      std::cerr << warning.to_string() << "\n";
+      std::cerr << warning_prefix << warning.to_string() << "\n";
     std::cout << cli->config_path << ": configuration is valid\n";
     return 0;
   }
@@ -116,19 +140,24 @@ int main(int argc, char** argv) {
     app::log(app::Level::warning, warning);
   config->mqtt.client_id = identity.id();
 
+  auto notifier = app::make_service_notifier();
   try {
     io::EventLoop loop;
     auto client = mqtt::make_paho_client(mqtt_options(*config));
     auto transport = io::make_transport(config->meter.device);
     app::Bridge bridge(*config, loop, std::move(client), std::move(transport));
+    app::ServiceHeartbeat service(loop, *notifier, [&] { return bridge.status_summary(); });
     io::on_termination_signals(loop, [&](int signo) {
       app::log(app::Level::info, signo == SIGINT ? "interrupted" : "terminated");
+      service.stopping();
       bridge.shutdown();
     });
     bridge.start();
+    service.start();
     loop.run();
   } catch (const std::exception& e) {
     app::log(app::Level::error, std::string("fatal: ") + e.what());
+    notifier->status(std::string("fatal: ") + e.what());
     return 1;
   }
   return 0;
