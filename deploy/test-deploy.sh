@@ -222,21 +222,23 @@ else
 fi
 printed=$("$bin" --print-config --config "$work/supervisor.toml" 2>&1 || true)
 for want in 'server = "mqtts://core-mosquitto:8883"' 'username = "addons"' 'state_dir = "/data"' \
-  'device = "/dev/serial/by-id/usb-RATOC_Systems__Ltd._RS-WSUHA-P-if00-port0"'; do
+  'device = "/dev/serial/by-id/usb-RATOC_Systems__Ltd._RS-WSUHA-P-if00-port0"' \
+  'discovery_language = "en"'; do
   grep -qF "$want" <<<"$printed" || fail "mapped config lacks: $want"
 done
 grep -qF 'password = "pa\"ss\\word"' "$work/supervisor.toml" || fail "MQTT password escaping"
 
 # 2. An explicit broker beats the Supervisor's; LAN options come through.
 jq '.mqtt.server = "mqtt://192.0.2.5:1884" | .mqtt.username = "u" | .lan = {enabled: true,
-  interface: "eth0", ipv6: false} | .log_level = "debug" | .meter.dialect = "bp35a1"' \
+  interface: "eth0", ipv6: false} | .log_level = "debug" | .meter.dialect = "bp35a1"
+  | .mqtt.discovery_language = "ja"' \
   "$work/options.json" >"$work/explicit.json"
 MQTT_SERVICE_HOST=core-mosquitto MQTT_SERVICE_PORT=1883 map_options "$work/explicit.json" \
   "$work/explicit.toml"
 if "$bin" --check-config --config "$work/explicit.toml" >"$work/check.log" 2>&1; then
   printed=$("$bin" --print-config --config "$work/explicit.toml" 2>&1 || true)
   for want in 'server = "mqtt://192.0.2.5:1884"' 'interface = "eth0"' 'dialect = "bp35a1"' \
-    'level = "debug"'; do
+    'level = "debug"' 'discovery_language = "ja"'; do
     grep -qF "$want" <<<"$printed" || fail "explicit-broker config lacks: $want"
   done
   pass "add-on options with an explicit broker and LAN settings -> accepted"

@@ -29,6 +29,7 @@ def nonempty: . != null and . != "";
     "password = \($broker.password | str)",
     "base_topic = \(opt($m.base_topic; "hems2mqtt") | str)",
     "discovery_prefix = \(opt($m.discovery_prefix; "homeassistant") | str)",
+    "discovery_language = \(opt($m.discovery_language; "en") | str)",
     "",
     "[meter]",
     "enabled = true",

@@ -22,6 +22,7 @@ const std::array kKeys{
     KeySpec{"mqtt", "server", HEMS_STRING(mqtt.server)},
     KeySpec{"mqtt", "base_topic", HEMS_STRING(mqtt.base_topic)},
     KeySpec{"mqtt", "discovery_prefix", HEMS_STRING(mqtt.discovery_prefix)},
+    KeySpec{"mqtt", "discovery_language", HEMS_STRING(mqtt.discovery_language)},
     KeySpec{"mqtt", "client_id", HEMS_STRING(mqtt.client_id)},
     KeySpec{"mqtt", "username", HEMS_STRING(mqtt.username)},
     KeySpec{"mqtt", "password", HEMS_STRING(mqtt.password), true},

@@ -13,6 +13,7 @@ namespace hems::app::detail {
 namespace {
 
 constexpr std::array<std::string_view, 3> kDialects{"auto", "bp35a1", "bp35c0"};
+constexpr std::array<std::string_view, 2> kDiscoveryLanguages{"en", "ja"};
 constexpr std::array<std::string_view, 5> kLogLevels{"error", "warning", "info", "debug", "trace"};
 constexpr std::size_t kRouteBIdLength = 32;
 constexpr std::size_t kRouteBPasswordLength = 12;
@@ -100,6 +101,10 @@ void validate_mqtt(const MqttConfig& mqtt, LoadContext& context) {
   }
   validate_topic_root("mqtt.base_topic", mqtt.base_topic, false, context);
   validate_topic_root("mqtt.discovery_prefix", mqtt.discovery_prefix, true, context);
+  if (!one_of(mqtt.discovery_language, kDiscoveryLanguages)) {
+    context.error("mqtt.discovery_language", "mqtt.discovery_language '" + mqtt.discovery_language +
+                                                 "' is not one of " + joined(kDiscoveryLanguages));
+  }
   if (mqtt.keepalive < 0 || mqtt.keepalive > 65535) {
     context.error("mqtt.keepalive", "mqtt.keepalive must be 0-65535 seconds");
   }

@@ -30,11 +30,11 @@ std::string hardware_id_of(const ApplianceDevice& device) {
 }
 
 Json device_block(const ApplianceDevice& device, const defs::ClassDef& cls,
-                  const std::string& node_id) {
+                  const std::string& node_id, Language language) {
   Json block{{"identifiers", Json::array({node_id})}, {"name", device.id}};
   if (device.manufacturer_code)
     block["manufacturer"] = manufacturer_name(*device.manufacturer_code);
-  block["model"] = std::string(cls.name_en);
+  block["model"] = std::string(language == Language::ja ? cls.name_ja : cls.name_en);
   return block;
 }
 
@@ -70,7 +70,7 @@ const PropertyDef* ApplianceContext::property(std::uint8_t epc) const {
 
 std::optional<ApplianceContext> make_context(const BridgeTopics& topics,
                                              const ApplianceDevice& device,
-                                             std::string_view version) {
+                                             std::string_view version, Language language) {
   const defs::ClassDef* cls = defs::find_class(device.class_code);
   if (cls == nullptr || device.class_code == defs::kSuperClass ||
       device.class_code == defs::kNodeProfileClass)
@@ -81,9 +81,10 @@ std::optional<ApplianceContext> make_context(const BridgeTopics& topics,
   if (prefix.empty())
     prefix = hw_id;
   const std::string state = topics.base_topic + "/" + device.id;
-  Json block = device_block(device, *cls, node_id);
+  Json block = device_block(device, *cls, node_id, language);
   return ApplianceContext{.device = device,
                           .cls = *cls,
+                          .language = language,
                           .hw_id = hw_id,
                           .node_id = node_id,
                           .entity_prefix = prefix,

@@ -22,6 +22,7 @@ using echonet::defs::PropertyDef;
 struct ApplianceContext {
   const ApplianceDevice& device;
   const echonet::defs::ClassDef& cls;
+  Language language;          // of entity names and the model
   std::string hw_id;          // unique_id prefix
   std::string node_id;        // hems2mqtt_<hw_id>: topic level and device identifier
   std::string entity_prefix;  // entity ids follow the device id, like the topics do
@@ -42,7 +43,7 @@ struct ApplianceContext {
 // nullopt when the class has no definition (its entities would all be hex blobs).
 std::optional<ApplianceContext> make_context(const BridgeTopics& topics,
                                              const ApplianceDevice& device,
-                                             std::string_view version);
+                                             std::string_view version, Language language);
 
 struct Entity {
   std::string component;

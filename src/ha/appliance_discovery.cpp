@@ -9,8 +9,8 @@ namespace hems::ha {
 
 std::vector<DiscoveryMessage> appliance_discovery(const BridgeTopics& topics,
                                                   const ApplianceDevice& device,
-                                                  std::string_view version) {
-  const auto ctx = detail::make_context(topics, device, version);
+                                                  std::string_view version, Language language) {
+  const auto ctx = detail::make_context(topics, device, version, language);
   if (!ctx)
     return {};
 

@@ -1,8 +1,10 @@
 #include "hems/ha/meter_discovery.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hems/echonet/definitions.hpp"
 #include "hems/ha/manufacturer.hpp"
 #include "meter_entities.hpp"
 #include "slug.hpp"
@@ -16,7 +18,7 @@ using detail::MeterEntity;
 using detail::Needs;
 using detail::Source;
 
-constexpr std::string_view kModel = "Low-voltage smart electric energy meter";
+constexpr std::uint16_t kLowVoltageSmartMeter = 0x0288;
 
 std::string str(std::string_view text) {
   return std::string(text);
@@ -72,11 +74,29 @@ Json availability(const Topics& topics, Availability needs) {
   return list;
 }
 
-Json device_block(const MeterDevice& meter, const std::string& node_id) {
-  Json device{{"identifiers", Json::array({node_id})}, {"name", meter.name}};
+std::string_view entity_name(const MeterEntity& entity, Language language) {
+  return language == Language::ja ? entity.name_ja : entity.name;
+}
+
+// The device is called by the meter's id, which the user chose; the default id is ours, and in
+// Japanese it reads as what people call the meter.
+std::string device_name(const MeterDevice& meter, Language language) {
+  if (language == Language::ja && meter.name == MeterDevice{}.name)
+    return "スマートメーター";
+  return meter.name;
+}
+
+// The ECHONET class name, as the Appendix writes it in either language.
+std::string model(Language language) {
+  const auto* cls = echonet::defs::find_class(kLowVoltageSmartMeter);
+  return str(language == Language::ja ? cls->name_ja : cls->name_en);
+}
+
+Json device_block(const MeterDevice& meter, const std::string& node_id, Language language) {
+  Json device{{"identifiers", Json::array({node_id})}, {"name", device_name(meter, language)}};
   if (meter.manufacturer_code)
     device["manufacturer"] = manufacturer_name(*meter.manufacturer_code);
-  device["model"] = kModel;
+  device["model"] = model(language);
   if (const auto serial = detail::trim_padding(meter.serial_number); !serial.empty())
     device["serial_number"] = serial;
   // The meter reports no firmware of its own; what it does report is the ECHONET Appendix
@@ -84,7 +104,8 @@ Json device_block(const MeterDevice& meter, const std::string& node_id) {
   if (const auto release = detail::trim_padding(meter.release); !release.empty())
     device["sw_version"] = "ECHONET Release " + str(release);
   if (const auto firmware = detail::trim_padding(meter.firmware); !firmware.empty())
-    device["hw_version"] = "Wi-SUN dongle " + str(firmware);
+    device["hw_version"] =
+        (language == Language::ja ? "Wi-SUNドングル " : "Wi-SUN dongle ") + str(firmware);
   return device;
 }
 
@@ -95,10 +116,11 @@ Json origin_block(std::string_view version) {
   return origin;
 }
 
-Json entity_config(const MeterEntity& entity, const Topics& topics, const std::string& hw_id,
-                   const std::string& entity_prefix, const Json& device, const Json& origin) {
+Json entity_config(const MeterEntity& entity, Language language, const Topics& topics,
+                   const std::string& hw_id, const std::string& entity_prefix, const Json& device,
+                   const Json& origin) {
   Json config{
-      {"name", entity.name},
+      {"name", entity_name(entity, language)},
       {"unique_id", hw_id + "_" + str(entity.object)},
       // Home Assistant 2026.4 and later read default_entity_id; older ones object_id.
       {"default_entity_id", str(entity.component) + "." + entity_prefix + "_" + str(entity.object)},
@@ -139,7 +161,7 @@ Json entity_config(const MeterEntity& entity, const Topics& topics, const std::s
 }  // namespace
 
 std::vector<DiscoveryMessage> meter_discovery(const BridgeTopics& bridge, const MeterDevice& meter,
-                                              std::string_view version) {
+                                              std::string_view version, Language language) {
   const Topics topics = topics_of(bridge, meter);
   const std::string hw_id = hardware_id(meter);
   const std::string node_id = "hems2mqtt_" + hw_id;
@@ -147,14 +169,15 @@ std::vector<DiscoveryMessage> meter_discovery(const BridgeTopics& bridge, const 
   std::string entity_prefix = detail::slug(meter.name);
   if (entity_prefix.empty())
     entity_prefix = hw_id;
-  const Json device = device_block(meter, node_id);
+  const Json device = device_block(meter, node_id, language);
   const Json origin = origin_block(version);
 
   std::vector<DiscoveryMessage> out;
   for (const MeterEntity& entity : detail::meter_entities()) {
     if (!meter_has(meter, entity.needs))
       continue;
-    const Json config = entity_config(entity, topics, hw_id, entity_prefix, device, origin);
+    const Json config =
+        entity_config(entity, language, topics, hw_id, entity_prefix, device, origin);
     // Bytes from the meter (serial number) may not be UTF-8; replace them rather than throw.
     out.push_back({bridge.discovery_prefix + "/" + str(entity.component) + "/" + node_id + "/" +
                        str(entity.object) + "/config",

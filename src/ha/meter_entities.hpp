@@ -23,8 +23,9 @@ enum class Needs { kNothing, kCurrentT, kExport };
 
 struct MeterEntity {
   std::string_view component;
-  std::string_view object;  // object id in the topic and suffix of unique_id
-  std::string_view name;
+  std::string_view object;   // object id in the topic and suffix of unique_id
+  std::string_view name;     // English
+  std::string_view name_ja;  // Japanese (UTF-8)
   Source source;
   std::string_view key;  // state / info key, or "" for the button
   std::string_view device_class = {};

@@ -71,6 +71,17 @@ TEST_F(ConfigTest, InvalidEnvironmentValueIsReportedAgainstTheVariable) {
     EXPECT_THAT(line, Not(HasSubstr(secret)));
 }
 
+TEST_F(ConfigTest, EnvironmentSetsTheDiscoveryLanguage) {
+  auto config = load(std::string(kMeterSection) + "[mqtt]\ndiscovery_language = \"en\"\n",
+                     Env{{"HEMS2MQTT_MQTT_DISCOVERY_LANGUAGE", "ja"}});
+  ASSERT_TRUE(config.has_value()) << config.error().front().to_string();
+  EXPECT_EQ(config->mqtt.discovery_language, "ja");
+  EXPECT_THAT(problems(kMeterSection, Env{{"HEMS2MQTT_MQTT_DISCOVERY_LANGUAGE", "japanese"}}),
+              HasProblem(at(0),
+                         "HEMS2MQTT_MQTT_DISCOVERY_LANGUAGE: mqtt.discovery_language 'japanese' "
+                         "is not one of en | ja"));
+}
+
 TEST_F(ConfigTest, UnknownEnvironmentVariableIsAWarningWithASuggestion) {
   auto config = load(kMeterSection, Env{{"HEMS2MQTT_MQTT_SERVR", "mqtt://x"},
                                         {"HEMS2MQTT_CONFIG", "/ignored/by/load_config"}});

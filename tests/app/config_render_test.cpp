@@ -12,6 +12,7 @@ using ::testing::Not;
 constexpr const char* kSecretsConfig = R"([mqtt]
 username = "bridge"
 password = "mqtt-very-secret"
+discovery_language = "ja"
 
 [meter]
 id = "FEDCBA98765432100123456789ABCDEF"
@@ -62,6 +63,7 @@ TEST_F(ConfigTest, RenderedConfigLoadsBackToTheSameValues) {
   ASSERT_TRUE(reloaded.has_value()) << rendered << "\n" << reloaded.error().front().to_string();
   EXPECT_EQ(reloaded->mqtt.client_id, original->mqtt.client_id);
   EXPECT_EQ(reloaded->mqtt.username, "bridge");
+  EXPECT_EQ(reloaded->mqtt.discovery_language, "ja");
   EXPECT_EQ(reloaded->lan.hosts, original->lan.hosts);
   EXPECT_DOUBLE_EQ(reloaded->lan.timeout, 0.25);
   EXPECT_EQ(reloaded->lan.names, original->lan.names);

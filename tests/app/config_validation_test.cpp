@@ -57,6 +57,25 @@ TEST_F(ConfigTest, EmptyDiscoveryPrefixTurnsDiscoveryOff) {
   EXPECT_EQ(config->mqtt.discovery_prefix, "");
 }
 
+TEST_F(ConfigTest, DiscoveryLanguageIsEnglishUnlessJapaneseIsAsked) {
+  auto english = load(kMeterSection);
+  ASSERT_TRUE(english.has_value());
+  EXPECT_EQ(english->mqtt.discovery_language, "en");
+  auto japanese = load(mqtt_with("discovery_language = \"ja\"\n"));
+  ASSERT_TRUE(japanese.has_value()) << japanese.error().front().to_string();
+  EXPECT_EQ(japanese->mqtt.discovery_language, "ja");
+}
+
+TEST_F(ConfigTest, DiscoveryLanguageMustBeKnown) {
+  EXPECT_THAT(problems(mqtt_with("discovery_language = \"jp\"\n")),
+              HasProblem(at(5), "mqtt.discovery_language 'jp' is not one of en | ja"));
+  // Codes are exact: no case folding, no regional variants.
+  EXPECT_THAT(problems(mqtt_with("discovery_language = \"JA\"\n")),
+              HasProblem(at(5), "mqtt.discovery_language 'JA' is not one of en | ja"));
+  EXPECT_THAT(problems(mqtt_with("discovery_language = \"ja_JP\"\n")),
+              HasProblem(at(5), "mqtt.discovery_language 'ja_JP' is not one of en | ja"));
+}
+
 TEST_F(ConfigTest, KeepaliveMustFitMqtt) {
   EXPECT_THAT(problems(mqtt_with("keepalive = 70000\n")),
               HasProblem(at(5), "mqtt.keepalive must be 0-65535"));

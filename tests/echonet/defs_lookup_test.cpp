@@ -74,6 +74,33 @@ TEST(DefsTables, HoldEveryMraClass) {
   EXPECT_EQ(find_class(kNodeProfileClass)->name, "node_profile");
 }
 
+TEST(DefsTables, EveryClassAndPropertyHasAJapaneseName) {
+  for (const ClassDef& cls : all_classes()) {
+    EXPECT_FALSE(cls.name_ja.empty()) << std::hex << cls.code;
+    for (const PropertyDef& property : cls.properties) {
+      EXPECT_FALSE(property.name_ja.empty()) << std::hex << cls.code << " " << +property.epc;
+      // Names people read: no leading, trailing or doubled blanks.
+      EXPECT_FALSE(property.name_ja.starts_with(' ') || property.name_ja.ends_with(' ') ||
+                   property.name_ja.find("  ") != std::string_view::npos)
+          << property.name_ja;
+    }
+  }
+}
+
+TEST(DefsTables, JapaneseNamesAreTheMras) {
+  EXPECT_EQ(find_class(0x0130)->name_ja, "家庭用エアコン");
+  EXPECT_EQ(find_class(0x027D)->name_ja, "蓄電池");
+  EXPECT_EQ(find_class(0x0288)->name_ja, "低圧スマート電力量メータ");
+  EXPECT_EQ(find_property(0x0130, 0xB3)->name_ja, "温度設定値");
+  EXPECT_EQ(find_property(0x0130, 0xBB)->name_ja, "室内温度計測値");
+  EXPECT_EQ(find_property(0x027D, 0xE4)->name_ja, "蓄電残量3");
+  // Inherited from the superclass, next to the English name of the same definition.
+  const PropertyDef* fault = find_property(0x027D, 0x88);
+  ASSERT_NE(fault, nullptr);
+  EXPECT_EQ(fault->name_en, "Fault status");
+  EXPECT_EQ(fault->name_ja, "異常発生状態");
+}
+
 TEST(DefsTables, ClassesAndPropertiesAreSortedAndUnique) {
   auto classes = all_classes();
   for (std::size_t i = 1; i < classes.size(); ++i)

@@ -1,5 +1,6 @@
 // Golden-file tests: every discovery payload of the reference meter against a reviewed file in
-// golden/ (pretty-printed JSON, compared as parsed JSON). To regenerate after a deliberate change:
+// golden/ (pretty-printed JSON, compared as parsed JSON), with Japanese names in golden/ja/.
+// To regenerate after a deliberate change:
 //   HEMS_UPDATE_GOLDEN=1 ./ha_tests --gtest_filter='Golden*'
 // then read the diff of golden/ before committing it.
 
@@ -39,36 +40,52 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-std::vector<DiscoveryMessage> reference_messages() {
-  return meter_discovery(BridgeTopics{}, toshiba_meter(), kVersion);
+// Each language's files in a folder of their own: English at the top, others in golden/<code>/.
+struct Case {
+  Language language;
+  fs::path dir;
+};
+const Case kCases[] = {{Language::en, kGoldenDir}, {Language::ja, kGoldenDir / "ja"}};
+
+std::vector<DiscoveryMessage> reference_messages(Language language = Language::en) {
+  return meter_discovery(BridgeTopics{}, toshiba_meter(), kVersion, language);
 }
 
 TEST(GoldenDiscovery, EveryPayloadMatchesItsFile) {
-  const auto messages = reference_messages();
-  ASSERT_FALSE(messages.empty());
-  for (const auto& message : messages) {
-    const fs::path file = kGoldenDir / golden_name(message.topic);
-    SCOPED_TRACE(file.filename().string());
-    if (updating()) {
-      std::ofstream(file) << nlohmann::ordered_json::parse(message.payload).dump(2) << "\n";
-      continue;
+  for (const auto& [language, dir] : kCases) {
+    const auto messages = reference_messages(language);
+    ASSERT_FALSE(messages.empty());
+    if (updating())
+      fs::create_directories(dir);
+    for (const auto& message : messages) {
+      const fs::path file = dir / golden_name(message.topic);
+      SCOPED_TRACE(file.string());
+      if (updating()) {
+        // Japanese stays readable in the files (UTF-8, not \u escapes).
+        std::ofstream(file) << nlohmann::ordered_json::parse(message.payload).dump(2) << "\n";
+        continue;
+      }
+      ASSERT_TRUE(fs::exists(file)) << "no golden file; run with HEMS_UPDATE_GOLDEN=1 and review";
+      EXPECT_EQ(nlohmann::json::parse(read_file(file)), nlohmann::json::parse(message.payload));
     }
-    ASSERT_TRUE(fs::exists(file)) << "no golden file; run with HEMS_UPDATE_GOLDEN=1 and review";
-    EXPECT_EQ(nlohmann::json::parse(read_file(file)), nlohmann::json::parse(message.payload));
   }
 }
 
 TEST(GoldenDiscovery, NoGoldenFileWithoutAPayload) {
-  std::set<std::string> expected;
-  for (const auto& message : reference_messages())
-    expected.insert(golden_name(message.topic));
-  std::set<std::string> present;
-  for (const auto& entry : fs::directory_iterator(kGoldenDir)) {
-    // appliance_* files belong to the appliance golden tests.
-    if (!entry.path().filename().string().starts_with("appliance_"))
-      present.insert(entry.path().filename().string());
+  for (const auto& [language, dir] : kCases) {
+    SCOPED_TRACE(dir.string());
+    std::set<std::string> expected;
+    for (const auto& message : reference_messages(language))
+      expected.insert(golden_name(message.topic));
+    std::set<std::string> present;
+    ASSERT_TRUE(fs::is_directory(dir)) << "run with HEMS_UPDATE_GOLDEN=1 and review";
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      // appliance_* files belong to the appliance golden tests; folders to other languages.
+      if (entry.is_regular_file() && !entry.path().filename().string().starts_with("appliance_"))
+        present.insert(entry.path().filename().string());
+    }
+    EXPECT_EQ(present, expected);
   }
-  EXPECT_EQ(present, expected);
 }
 
 TEST(GoldenDiscovery, TopicsOfTheReferenceMeter) {

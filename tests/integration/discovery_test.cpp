@@ -87,6 +87,29 @@ TEST_F(Discovery, EntitiesThatDisappearAreRemoved) {
       << "the T-phase entity was not removed";
 }
 
+TEST_F(Discovery, JapaneseNamesWhenTheConfigAsksForThem) {
+  start_all(SimSetup{"bp35a1", "pty", {}}, "", "discovery_language = \"ja\"");
+  ASSERT_TRUE(wait_configs(10, 0, 20s));
+  std::optional<json> power, import;
+  for (const auto& [topic, payload] : configs()) {
+    SCOPED_TRACE(topic);
+    auto j = json::parse(payload, nullptr, false);
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(test::check_discovery(topic, j), std::vector<std::string>{});
+    if (topic.ends_with("/power/config"))
+      power = j;
+    if (topic.ends_with("/energy_import/config"))
+      import = j;
+  }
+  ASSERT_TRUE(power && import);
+  EXPECT_EQ((*power)["name"], "瞬時電力");
+  EXPECT_EQ((*import)["name"], "積算電力量（買電）");
+  EXPECT_EQ((*power)["device"]["name"], "スマートメーター");
+  // Entity ids and unique ids are the same as in English.
+  EXPECT_EQ((*power)["default_entity_id"], "sensor.smart_meter_power");
+  EXPECT_TRUE((*power)["unique_id"].get<std::string>().ends_with("_power"));
+}
+
 TEST_F(Discovery, TurnedOffByAnEmptyPrefix) {
   start_sim(SimSetup{"bp35a1", "pty", {}});
   write_config("", "discovery_prefix = \"\"");

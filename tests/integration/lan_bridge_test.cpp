@@ -118,9 +118,10 @@ class LanBridge : public NetnsTest {
     return *nodes_.back();
   }
 
-  void start_bridge(const std::string& extra_lan = "") {
+  void start_bridge(const std::string& extra_lan = "", const std::string& extra_mqtt = "") {
     std::ofstream(dir_ + "/config.toml")
         << "[mqtt]\nserver = \"mqtt://127.0.0.1:" << kBrokerPort << "\"\n"
+        << extra_mqtt << "\n"
         << "[meter]\nenabled = false\nstate_dir = \"" << dir_ << "/state\"\n"
         << "[lan]\nenabled = true\ninterface = \"" << NetnsRig::kInterface << "\"\n"
         << "poll_interval = 2\ntimeout = 0.5\n"
@@ -186,6 +187,45 @@ TEST_F(LanBridge, DiscoversNodesPublishesStatesAndHomeAssistantConfigs) {
   }
   EXPECT_FALSE(configs.empty());
   EXPECT_EQ(test::check_unique_ids(configs), std::vector<std::string>{});
+}
+
+TEST_F(LanBridge, JapaneseNamesWhenTheConfigAsksForThem) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_node(1, {"--object", "battery", "--node-id", "00000000000000000000000000000B02"});
+  start_bridge("", "discovery_language = \"ja\"");
+  // The latest sensor config of `object` on a device of the given model, with its topic.
+  struct Found {
+    std::string topic;
+    json config;
+  };
+  auto find = [&](const std::string& object, const std::string& model) -> std::optional<Found> {
+    std::optional<Found> found;
+    for (const auto& m : mqtt_->messages()) {
+      if (!m.topic.starts_with("homeassistant/sensor/") ||
+          !m.topic.ends_with("/" + object + "/config"))
+        continue;
+      auto j = json::parse(m.payload, nullptr, false);
+      if (!j.is_discarded() && j.is_object() && j["device"].value("model", "") == model)
+        found = Found{m.topic, j};
+    }
+    return found;
+  };
+  std::optional<Found> room, soc;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!(room && soc) && std::chrono::steady_clock::now() < deadline) {
+    room = find("room_temperature", "家庭用エアコン");
+    soc = find("remaining_capacity3", "蓄電池");
+    std::this_thread::sleep_for(50ms);  // polling interval of a bounded wait
+  }
+  ASSERT_TRUE(room && soc) << "no Japanese discovery for the air conditioner and the battery";
+  EXPECT_EQ(room->config["name"], "室内温度計測値");
+  EXPECT_EQ(soc->config["name"], "蓄電残量3");
+  // Ids stay ASCII and as in English.
+  EXPECT_TRUE(room->config["unique_id"].get<std::string>().ends_with("_013001_room_temperature"));
+  EXPECT_TRUE(soc->config["unique_id"].get<std::string>().ends_with("_027d01_remaining_capacity3"));
+  for (const Found* found : {&*room, &*soc})
+    EXPECT_EQ(test::check_discovery(found->topic, found->config), std::vector<std::string>{})
+        << found->topic;
 }
 
 TEST_F(LanBridge, GetAndSetAcceptedRejectedAndTimedOut) {

@@ -52,8 +52,12 @@ def snake_case(short_name):
 
 
 def cpp_string(text):
+    """A C++ string literal. Printable non-ASCII text (the Japanese names) stays UTF-8, so the
+    generated tables read as they are shown; control characters are escaped (octal: a hex escape
+    would swallow a hex digit after it)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(c if 32 <= ord(c) < 127 else "\\u%04X" % ord(c) for c in escaped) + '"'
+    return '"' + "".join(c if 32 <= ord(c) < 127 or ord(c) >= 0xA0 else "\\%03o" % ord(c)
+                         for c in escaped) + '"'
 
 
 def release_rank(release):
@@ -268,6 +272,11 @@ def property_name(epc, short_name):
     return snake_case(re.sub(r"\(.*\)$", "", short_name))
 
 
+def display_name(text):
+    """A name as people read it: surrounding blanks dropped, inner runs of blanks made one."""
+    return " ".join(text.split())
+
+
 def build(mra):
     definitions = load(os.path.join(mra, "definitions", "definitions.json"))["definitions"]
     tables = Tables(definitions)
@@ -289,9 +298,11 @@ def build(mra):
                 fail("class 0x%04X has two properties named %s" % (code, name))
             seen.add(name)
             rule = p["accessRule"]
-            props.append((epc, name, p["propertyName"]["en"], RULES[rule["get"]],
+            names = p["propertyName"]
+            props.append((epc, name, names["en"], display_name(names["ja"]), RULES[rule["get"]],
                           RULES[rule["set"]], RULES[rule["inf"]], tables.type_of(p["data"])))
-        classes.append((code, snake_case(doc["shortName"]), doc["className"]["en"], props))
+        classes.append((code, snake_case(doc["shortName"]), doc["className"]["en"],
+                        display_name(doc["className"]["ja"]), props))
     classes.sort()
     return tables, classes
 
@@ -358,16 +369,17 @@ def write_types(tables, version, out):
 def write_classes(classes, version, out):
     lines = [HEADER.format(version=version), "#include \"hems/echonet/defs_tables.hpp\"", "",
              "namespace hems::echonet::defs {", "namespace {", ""]
-    for code, _, _, props in classes:
+    for code, _, _, _, props in classes:
         lines.append("constexpr PropertyDef kProperties%04X[] = {" % code)
-        for epc, name, name_en, get, set_, inf, t in props:
-            lines.append("    {0x%02X, %s, %s, Rule::%s, Rule::%s, Rule::%s, %d}," %
-                         (epc, cpp_string(name), cpp_string(name_en), get, set_, inf, t))
+        for epc, name, name_en, name_ja, get, set_, inf, t in props:
+            lines.append("    {0x%02X, %s, %s, %s, Rule::%s, Rule::%s, Rule::%s, %d}," %
+                         (epc, cpp_string(name), cpp_string(name_en), cpp_string(name_ja), get,
+                          set_, inf, t))
         lines.append("};")
     lines.append("constexpr ClassDef kClasses[] = {")
-    for code, name, name_en, _ in classes:
-        lines.append("    {0x%04X, %s, %s, kProperties%04X}," %
-                     (code, cpp_string(name), cpp_string(name_en), code))
+    for code, name, name_en, name_ja, _ in classes:
+        lines.append("    {0x%04X, %s, %s, %s, kProperties%04X}," %
+                     (code, cpp_string(name), cpp_string(name_en), cpp_string(name_ja), code))
     lines.append("};")
     lines += ["", "}  // namespace", ""]
     lines.append("std::span<const ClassDef> all_classes() { return kClasses; }")
@@ -389,7 +401,7 @@ def main(argv):
               newline="\n") as out:
         write_classes(classes, version, out)
     print("%d classes, %d properties, %d types" %
-          (len(classes), sum(len(c[3]) for c in classes), len(tables.types)))
+          (len(classes), sum(len(c[4]) for c in classes), len(tables.types)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ struct MqttConfig {
   std::string server = "mqtt://127.0.0.1:1883";  // mqtt:// or mqtts://
   std::string base_topic = "hems2mqtt";
   std::string discovery_prefix = "homeassistant";  // "" turns Home Assistant discovery off
+  std::string discovery_language = "en";           // Home Assistant entity names: en | ja
   std::string client_id;  // "" = one made per instance and kept in state_dir (ClientIdentity)
   std::string username;
   std::string password;       // after loading: the secret itself, also when read from a file

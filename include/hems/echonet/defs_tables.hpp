@@ -17,6 +17,7 @@ struct PropertyDef {
   std::uint8_t epc;
   std::string_view name;     // snake_case short name, the state key
   std::string_view name_en;  // the MRA's English property name
+  std::string_view name_ja;  // the MRA's Japanese property name (UTF-8), e.g. "温度設定値"
   Rule get;
   Rule set;
   Rule inf;
@@ -27,6 +28,7 @@ struct ClassDef {
   std::uint16_t code;                       // class group and class code, e.g. 0x0130
   std::string_view name;                    // snake_case short name, e.g. "home_air_conditioner"
   std::string_view name_en;                 // e.g. "Home air conditioner"
+  std::string_view name_ja;                 // e.g. "家庭用エアコン" (UTF-8)
   std::span<const PropertyDef> properties;  // sorted by EPC
 };
 

@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hems/ha/language.hpp"
 #include "hems/ha/types.hpp"
 
 namespace hems::ha {
@@ -52,8 +53,11 @@ struct ApplianceDevice {
 
 // Every discovery config for the device, in a fixed order (main entity first, then the rest by
 // EPC). Empty for a class without definition. `version` is the bridge's, for the origin block.
+// `language` picks the entity names and the model (the ECHONET property and class names in that
+// language); topics, unique ids, entity ids, states and options stay the same.
 std::vector<DiscoveryMessage> appliance_discovery(const BridgeTopics& topics,
                                                   const ApplianceDevice& device,
-                                                  std::string_view version);
+                                                  std::string_view version,
+                                                  Language language = Language::en);
 
 }  // namespace hems::ha

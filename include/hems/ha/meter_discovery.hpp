@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hems/ha/language.hpp"
 #include "hems/ha/types.hpp"
 
 namespace hems::ha {
@@ -16,8 +17,10 @@ namespace hems::ha {
 std::string hardware_id(const MeterDevice& meter);
 
 // Every discovery config for the meter, in a fixed order. `version` is the bridge's version for
-// the origin block.
+// the origin block. `language` picks the entity names, the model and, while meter.name is the
+// default "smart_meter", the device name; topics, unique ids and entity ids stay the same.
 std::vector<DiscoveryMessage> meter_discovery(const BridgeTopics& topics, const MeterDevice& meter,
-                                              std::string_view version);
+                                              std::string_view version,
+                                              Language language = Language::en);
 
 }  // namespace hems::ha

@@ -795,7 +795,8 @@ void Bridge::publish_discovery(bool force) {
   device.has_current_t = !single_phase_;
   device.has_export = id.supports(0xE3);
   auto messages = ha::meter_discovery(
-      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix}, device, kVersion);
+      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix}, device, kVersion,
+      ha::language_from(config_.mqtt.discovery_language).value_or(ha::Language::en));
   if (!force && messages == discovery_)
     return;
   // Entities that no longer exist (another meter, a phase that is not there) are removed.

@@ -256,8 +256,8 @@ void LanBridge::publish_discovery(Device& device, bool force) {
   appliance.get_map = device.info.get_map;
   appliance.set_map = device.info.set_map;
   auto messages = ha::appliance_discovery(
-      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix}, appliance,
-      kVersion);
+      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix}, appliance, kVersion,
+      ha::language_from(config_.mqtt.discovery_language).value_or(ha::Language::en));
   if (!force && messages == device.discovery)
     return;
   for (const auto& r : ha::removals(device.discovery, messages))
