@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hems/ha/bridge_discovery.hpp"
 #include "hems/ha/manufacturer.hpp"
 #include "meter_entities.hpp"
+#include "origin.hpp"
 #include "slug.hpp"
 
 namespace hems::ha {
@@ -72,7 +74,8 @@ Json availability(const Topics& topics, Availability needs) {
   return list;
 }
 
-Json device_block(const MeterDevice& meter, const std::string& node_id) {
+Json device_block(const MeterDevice& meter, const std::string& node_id,
+                  const std::string& via_device) {
   Json device{{"identifiers", Json::array({node_id})}, {"name", meter.name}};
   if (meter.manufacturer_code)
     device["manufacturer"] = manufacturer_name(*meter.manufacturer_code);
@@ -85,14 +88,9 @@ Json device_block(const MeterDevice& meter, const std::string& node_id) {
     device["sw_version"] = "ECHONET Release " + str(release);
   if (const auto firmware = detail::trim_padding(meter.firmware); !firmware.empty())
     device["hw_version"] = "Wi-SUN dongle " + str(firmware);
+  // Home Assistant shows the meter as reached through the bridge's own device.
+  device["via_device"] = via_device;
   return device;
-}
-
-Json origin_block(std::string_view version) {
-  Json origin{{"name", "hems2mqtt"}};
-  if (!version.empty())
-    origin["sw_version"] = version;
-  return origin;
 }
 
 Json entity_config(const MeterEntity& entity, const Topics& topics, const std::string& hw_id,
@@ -100,7 +98,9 @@ Json entity_config(const MeterEntity& entity, const Topics& topics, const std::s
   Json config{
       {"name", entity.name},
       {"unique_id", hw_id + "_" + str(entity.object)},
-      // Home Assistant 2026.4 and later read default_entity_id; older ones object_id.
+      // default_entity_id: Home Assistant 2025.10 and later; object_id: earlier ones (2026.4
+      // and later ignore it, and 2025.10 to 2026.3 stay quiet about it next to
+      // default_entity_id).
       {"default_entity_id", str(entity.component) + "." + entity_prefix + "_" + str(entity.object)},
       {"object_id", entity_prefix + "_" + str(entity.object)}};
   if (entity.source == Source::kGetCommand) {
@@ -147,8 +147,8 @@ std::vector<DiscoveryMessage> meter_discovery(const BridgeTopics& bridge, const 
   std::string entity_prefix = detail::slug(meter.name);
   if (entity_prefix.empty())
     entity_prefix = hw_id;
-  const Json device = device_block(meter, node_id);
-  const Json origin = origin_block(version);
+  const Json device = device_block(meter, node_id, bridge_device_id(bridge));
+  const Json origin = detail::origin_block(version);
 
   std::vector<DiscoveryMessage> out;
   for (const MeterEntity& entity : detail::meter_entities()) {

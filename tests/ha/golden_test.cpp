@@ -64,9 +64,10 @@ TEST(GoldenDiscovery, NoGoldenFileWithoutAPayload) {
     expected.insert(golden_name(message.topic));
   std::set<std::string> present;
   for (const auto& entry : fs::directory_iterator(kGoldenDir)) {
-    // appliance_* files belong to the appliance golden tests.
-    if (!entry.path().filename().string().starts_with("appliance_"))
-      present.insert(entry.path().filename().string());
+    // appliance_* and bridge_* files belong to the appliance and bridge golden tests.
+    const std::string file = entry.path().filename().string();
+    if (!file.starts_with("appliance_") && !file.starts_with("bridge_"))
+      present.insert(file);
   }
   EXPECT_EQ(present, expected);
 }
