@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "appliance_context.hpp"
+#include "hems/ha/bridge_discovery.hpp"
 #include "hems/ha/manufacturer.hpp"
+#include "origin.hpp"
 #include "slug.hpp"
 
 namespace hems::ha::detail {
@@ -30,19 +32,14 @@ std::string hardware_id_of(const ApplianceDevice& device) {
 }
 
 Json device_block(const ApplianceDevice& device, const defs::ClassDef& cls,
-                  const std::string& node_id, Language language) {
+                  const std::string& node_id, Language language, const std::string& via_device) {
   Json block{{"identifiers", Json::array({node_id})}, {"name", device.id}};
   if (device.manufacturer_code)
     block["manufacturer"] = manufacturer_name(*device.manufacturer_code);
   block["model"] = std::string(language == Language::ja ? cls.name_ja : cls.name_en);
+  // Home Assistant shows the appliance as reached through the bridge's own device.
+  block["via_device"] = via_device;
   return block;
-}
-
-Json origin_block(std::string_view version) {
-  Json origin{{"name", "hems2mqtt"}};
-  if (!version.empty())
-    origin["sw_version"] = version;
-  return origin;
 }
 
 Json availability(const ApplianceContext& ctx) {
@@ -81,7 +78,7 @@ std::optional<ApplianceContext> make_context(const BridgeTopics& topics,
   if (prefix.empty())
     prefix = hw_id;
   const std::string state = topics.base_topic + "/" + device.id;
-  Json block = device_block(device, *cls, node_id, language);
+  Json block = device_block(device, *cls, node_id, language, bridge_device_id(topics));
   return ApplianceContext{.device = device,
                           .cls = *cls,
                           .language = language,
@@ -101,7 +98,8 @@ Json base_config(const ApplianceContext& ctx, std::string_view component, std::s
   const std::string entity = ctx.entity_prefix + "_" + std::string(object);
   return Json{{"name", name},
               {"unique_id", ctx.hw_id + "_" + std::string(object)},
-              // Home Assistant 2026.4 and later read default_entity_id; older ones object_id.
+              // default_entity_id: Home Assistant 2025.10 and later; object_id: earlier ones
+              // (2026.4 and later ignore it).
               {"default_entity_id", std::string(component) + "." + entity},
               {"object_id", entity}};
 }

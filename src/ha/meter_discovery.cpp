@@ -5,8 +5,10 @@
 #include <string>
 
 #include "hems/echonet/definitions.hpp"
+#include "hems/ha/bridge_discovery.hpp"
 #include "hems/ha/manufacturer.hpp"
 #include "meter_entities.hpp"
+#include "origin.hpp"
 #include "slug.hpp"
 
 namespace hems::ha {
@@ -92,7 +94,8 @@ std::string model(Language language) {
   return str(language == Language::ja ? cls->name_ja : cls->name_en);
 }
 
-Json device_block(const MeterDevice& meter, const std::string& node_id, Language language) {
+Json device_block(const MeterDevice& meter, const std::string& node_id, Language language,
+                  const std::string& via_device) {
   Json device{{"identifiers", Json::array({node_id})}, {"name", device_name(meter, language)}};
   if (meter.manufacturer_code)
     device["manufacturer"] = manufacturer_name(*meter.manufacturer_code);
@@ -106,14 +109,9 @@ Json device_block(const MeterDevice& meter, const std::string& node_id, Language
   if (const auto firmware = detail::trim_padding(meter.firmware); !firmware.empty())
     device["hw_version"] =
         (language == Language::ja ? "Wi-SUNドングル " : "Wi-SUN dongle ") + str(firmware);
+  // Home Assistant shows the meter as reached through the bridge's own device.
+  device["via_device"] = via_device;
   return device;
-}
-
-Json origin_block(std::string_view version) {
-  Json origin{{"name", "hems2mqtt"}};
-  if (!version.empty())
-    origin["sw_version"] = version;
-  return origin;
 }
 
 Json entity_config(const MeterEntity& entity, Language language, const Topics& topics,
@@ -122,7 +120,9 @@ Json entity_config(const MeterEntity& entity, Language language, const Topics& t
   Json config{
       {"name", entity_name(entity, language)},
       {"unique_id", hw_id + "_" + str(entity.object)},
-      // Home Assistant 2026.4 and later read default_entity_id; older ones object_id.
+      // default_entity_id: Home Assistant 2025.10 and later; object_id: earlier ones (2026.4
+      // and later ignore it, and 2025.10 to 2026.3 stay quiet about it next to
+      // default_entity_id).
       {"default_entity_id", str(entity.component) + "." + entity_prefix + "_" + str(entity.object)},
       {"object_id", entity_prefix + "_" + str(entity.object)}};
   if (entity.source == Source::kGetCommand) {
@@ -169,8 +169,8 @@ std::vector<DiscoveryMessage> meter_discovery(const BridgeTopics& bridge, const 
   std::string entity_prefix = detail::slug(meter.name);
   if (entity_prefix.empty())
     entity_prefix = hw_id;
-  const Json device = device_block(meter, node_id, language);
-  const Json origin = origin_block(version);
+  const Json device = device_block(meter, node_id, language, bridge_device_id(bridge));
+  const Json origin = detail::origin_block(version);
 
   std::vector<DiscoveryMessage> out;
   for (const MeterEntity& entity : detail::meter_entities()) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "appliance_fixtures.hpp"
+#include "hems/version.hpp"
 #include "meter_fixture.hpp"
 #include "support/ha_rules.hpp"
 
@@ -240,8 +241,11 @@ TEST(ApplianceDiscovery, DeviceBlockAndAvailability) {
             json({{"identifiers", {"hems2mqtt_fe00000600a1b2c3d4e5f6000000000001_013001"}},
                   {"name", "living_ac"},
                   {"manufacturer", "Mitsubishi Electric"},
-                  {"model", "Home air conditioner"}}));
-  EXPECT_EQ(config["origin"], json({{"name", "hems2mqtt"}, {"sw_version", "0.1.0"}}));
+                  {"model", "Home air conditioner"},
+                  {"via_device", "hems2mqtt_bridge_hems2mqtt"}}));
+  EXPECT_EQ(
+      config["origin"],
+      json({{"name", "hems2mqtt"}, {"sw_version", "0.1.0"}, {"support_url", hems::kSupportUrl}}));
   EXPECT_EQ(config["availability"][0]["topic"], "hems2mqtt/bridge/state");
   EXPECT_EQ(config["availability"][1]["topic"], "hems2mqtt/living_ac/availability");
   EXPECT_EQ(config["availability_mode"], "all");

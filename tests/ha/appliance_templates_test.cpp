@@ -20,6 +20,7 @@
 #include "appliance_fixtures.hpp"
 #include "hems/echonet/definitions.hpp"
 #include "meter_fixture.hpp"
+#include "template_renderer.hpp"
 
 namespace hems::ha::test {
 namespace {
@@ -27,53 +28,6 @@ namespace {
 namespace defs = hems::echonet::defs;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Reads a JSON list of {"template", "variables"} and writes the list of renderings (or
-// "ERROR: ..."). `value_json` is parsed from `value` as Home Assistant does for state templates.
-constexpr const char* kRenderer = R"PY(
-import json, sys
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-env = ImmutableSandboxedEnvironment()
-out = []
-for case in json.load(open(sys.argv[1])):
-    try:
-        out.append(env.from_string(case["template"]).render(**case["variables"]))
-    except Exception as e:
-        out.append("ERROR: %s: %s" % (type(e).__name__, e))
-json.dump(out, open(sys.argv[2], "w"))
-)PY";
-
-bool have_jinja() {
-  static const bool available =
-      std::system("python3 -c 'import jinja2' >/dev/null 2>&1") == 0;  // NOLINT(cert-env33-c)
-  return available;
-}
-
-struct Case {
-  std::string template_text;
-  json variables;
-};
-
-std::vector<std::string> render(const std::vector<Case>& cases) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("hems_ha_templates_" + std::to_string(static_cast<long>(getpid())));
-  fs::create_directories(dir);
-  json input = json::array();
-  for (const Case& c : cases)
-    input.push_back({{"template", c.template_text}, {"variables", c.variables}});
-  std::ofstream(dir / "script.py") << kRenderer;
-  std::ofstream(dir / "in.json") << input.dump();
-  const std::string command = "python3 '" + (dir / "script.py").string() + "' '" +
-                              (dir / "in.json").string() + "' '" + (dir / "out.json").string() +
-                              "'";
-  std::vector<std::string> out;
-  if (std::system(command.c_str()) == 0) {  // NOLINT(cert-env33-c)
-    std::ifstream in(dir / "out.json");
-    out = json::parse(in).get<std::vector<std::string>>();
-  }
-  fs::remove_all(dir);
-  return out;
-}
 
 // What the bridge does with a set request: every key a property of the class, every value
 // encodable. Returns the problems.

@@ -80,9 +80,12 @@ TEST(GoldenDiscovery, NoGoldenFileWithoutAPayload) {
     std::set<std::string> present;
     ASSERT_TRUE(fs::is_directory(dir)) << "run with HEMS_UPDATE_GOLDEN=1 and review";
     for (const auto& entry : fs::directory_iterator(dir)) {
-      // appliance_* files belong to the appliance golden tests; folders to other languages.
-      if (entry.is_regular_file() && !entry.path().filename().string().starts_with("appliance_"))
-        present.insert(entry.path().filename().string());
+      // appliance_* and bridge_* files belong to the appliance and bridge golden tests; folders
+      // to other languages.
+      const std::string file = entry.path().filename().string();
+      if (entry.is_regular_file() && !file.starts_with("appliance_") &&
+          !file.starts_with("bridge_"))
+        present.insert(file);
     }
     EXPECT_EQ(present, expected);
   }

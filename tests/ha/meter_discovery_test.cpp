@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hems/version.hpp"
 #include "meter_fixture.hpp"
 #include "support/ha_rules.hpp"
 
@@ -134,7 +135,8 @@ TEST(MeterDiscovery, DeviceBlockOfTheReferenceMeter) {
                           {"model", "Low-voltage smart electric energy meter"},
                           {"serial_number", "F24G36650500"},
                           {"sw_version", "ECHONET Release F"},
-                          {"hw_version", "Wi-SUN dongle 1.5.2"}}));
+                          {"hw_version", "Wi-SUN dongle 1.5.2"},
+                          {"via_device", "hems2mqtt_bridge_hems2mqtt"}}));
 }
 
 TEST(MeterDiscovery, UnknownIdentityFallsBackToTheName) {
@@ -147,7 +149,8 @@ TEST(MeterDiscovery, UnknownIdentityFallsBackToTheName) {
   EXPECT_EQ(config["unique_id"], "house_meter_power");
   EXPECT_EQ(config["device"], (json{{"identifiers", {"hems2mqtt_house_meter"}},
                                     {"name", "house_meter"},
-                                    {"model", "Low-voltage smart electric energy meter"}}));
+                                    {"model", "Low-voltage smart electric energy meter"},
+                                    {"via_device", "hems2mqtt_bridge_hems2mqtt"}}));
 }
 
 TEST(MeterDiscovery, IdsFollowTheBridgeTopicsAndName) {
@@ -161,7 +164,10 @@ TEST(MeterDiscovery, IdsFollowTheBridgeTopicsAndName) {
   EXPECT_EQ(config["default_entity_id"], "sensor.meter2_power");
   EXPECT_EQ(config["object_id"], "meter2_power");
   EXPECT_EQ(config["availability"][1]["topic"], "home/energy/meter2/availability");
-  EXPECT_EQ(config["origin"], (json{{"name", "hems2mqtt"}, {"sw_version", "0.1.0"}}));
+  EXPECT_EQ(config["device"]["via_device"], "hems2mqtt_bridge_home_energy");
+  EXPECT_EQ(
+      config["origin"],
+      (json{{"name", "hems2mqtt"}, {"sw_version", "0.1.0"}, {"support_url", hems::kSupportUrl}}));
 }
 
 TEST(MeterDiscovery, PayloadsAreCompactJson) {

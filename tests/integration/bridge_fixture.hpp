@@ -92,7 +92,7 @@ class BridgeFixture : public ::testing::Test {
         << "id = \"" << kRouteBId << "\"\npassword = \"" << kPassword << "\"\n"
         << "state_dir = \"" << dir_ << "/state\"\n"
         << "instant_interval = 2\nenergy_interval = 4\nresponse_timeout = 3\n"
-        << extra_meter << "\n[log]\nlevel = \"debug\"\n";
+        << extra_meter << "\n[log]\nlevel = \"" << log_level_ << "\"\n";
   }
 
   void start_bridge() {
@@ -154,6 +154,7 @@ class BridgeFixture : public ::testing::Test {
 
   std::string dir_;
   std::string device_;
+  std::string log_level_ = "debug";  // [log] level of the bridge's config
   SimSetup sim_setup_;
   std::unique_ptr<test::MosquittoBroker> broker_;
   std::unique_ptr<MqttObserver> observer_;

@@ -110,6 +110,73 @@ TEST_F(Discovery, JapaneseNamesWhenTheConfigAsksForThem) {
   EXPECT_TRUE((*power)["unique_id"].get<std::string>().ends_with("_power"));
 }
 
+// The bridge's own device is announced first (the meter names it as via_device) and the meter's
+// device names it.
+TEST_F(Discovery, TheMeterIsReachedThroughTheBridgeDevice) {
+  start_all(SimSetup{"bp35c0", "pty", {}});
+  ASSERT_TRUE(wait_configs(10, 0, 20s));
+  const std::string bridge_node = "/hems2mqtt_bridge_hems2mqtt/";
+  std::optional<std::size_t> first_bridge, first_meter;
+  const auto all = observer_->messages();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!all[i].topic.starts_with("homeassistant/") || !all[i].topic.ends_with("/config"))
+      continue;
+    auto& first = all[i].topic.find(bridge_node) != std::string::npos ? first_bridge : first_meter;
+    if (!first)
+      first = i;
+  }
+  ASSERT_TRUE(first_bridge && first_meter);
+  EXPECT_LT(*first_bridge, *first_meter);
+  std::size_t bridge_configs = 0;
+  for (const auto& [topic, payload] : configs()) {
+    SCOPED_TRACE(topic);
+    const json config = json::parse(payload);
+    EXPECT_TRUE(config["origin"].contains("support_url"));
+    if (topic.find(bridge_node) != std::string::npos) {
+      ++bridge_configs;
+      EXPECT_EQ(config["device"]["name"], "hems2mqtt bridge");
+    } else {
+      EXPECT_EQ(config["device"]["via_device"], "hems2mqtt_bridge_hems2mqtt");
+    }
+  }
+  EXPECT_EQ(bridge_configs, 4U);
+}
+
+// Another base topic is another bridge device; the old one's configs are removed, as the
+// meter's are when the meter changes.
+TEST_F(Discovery, ARenamedBridgeRemovesItsOldDevice) {
+  start_all(SimSetup{"bp35a1", "pty", {}});
+  const std::string old_node = "/hems2mqtt_bridge_hems2mqtt/";
+  std::vector<std::string> old_topics;
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        old_topics.clear();
+        for (const auto& [topic, payload] : configs()) {
+          if (topic.find(old_node) != std::string::npos)
+            old_topics.push_back(topic);
+        }
+        return old_topics.size() == 4;
+      },
+      20s));
+  bridge_->signal(SIGTERM);
+  ASSERT_EQ(bridge_->wait_exit(15s), 0);
+  const std::size_t from = mark();
+  write_config("", "base_topic = \"hems_b\"");
+  start_bridge();
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        const auto seen = configs(from);
+        std::size_t removed = 0, added = 0;
+        for (const auto& topic : old_topics)
+          removed += seen.contains(topic) && seen.at(topic).empty() ? 1U : 0U;
+        for (const auto& [topic, payload] : seen)
+          added += topic.find("/hems2mqtt_bridge_hems_b/") != std::string::npos && !payload.empty();
+        return removed == old_topics.size() && added == 4;
+      },
+      30s))
+      << "the old bridge device was not replaced";
+}
+
 TEST_F(Discovery, TurnedOffByAnEmptyPrefix) {
   start_sim(SimSetup{"bp35a1", "pty", {}});
   write_config("", "discovery_prefix = \"\"");

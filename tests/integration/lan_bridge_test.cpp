@@ -387,5 +387,43 @@ TEST_F(LanBridge, PartialAnswersAreKeptAndLossyNodesReachedByRetries) {
   EXPECT_NE(bridge_->output().find(": retry "), std::string::npos) << "no retry was logged";
 }
 
+TEST_F(LanBridge, HealthCheckCountsTheDevicesThatAnswer) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_bridge();
+  auto list = device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s);
+  ASSERT_TRUE(list);
+  const std::string id = (*list)[0]["id"];
+  ASSERT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id + "/availability", [](const json& s) { return s["state"] == "online"; },
+      10s));
+  auto health = [&](const std::string& transaction) {
+    const std::size_t from = mqtt_->mark();
+    mqtt_->publish("hems2mqtt/bridge/request/health_check",
+                   R"({"transaction":")" + transaction + "\"}");
+    return mqtt_->wait_json(
+        "hems2mqtt/bridge/response/health_check",
+        [&](const json& r) { return r.value("transaction", "") == transaction; }, 15s, from);
+  };
+  auto reply = health("h1");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["status"], "ok") << reply->dump();
+  EXPECT_EQ((*reply)["data"]["lan"],
+            (json{{"status", "ok"}, {"devices_online", 1}, {"devices_total", 1}}));
+  EXPECT_EQ((*reply)["data"]["meter_link"]["status"], "disabled");
+
+  // The only device vanishes: a LAN where nobody answers is a problem.
+  const std::size_t from = mqtt_->mark();
+  nodes_[0]->signal(SIGKILL);
+  ASSERT_TRUE(mqtt_->wait_json(
+      "hems2mqtt/" + id + "/availability", [](const json& s) { return s["state"] == "offline"; },
+      90s, from));
+  reply = health("h2");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["status"], "error");
+  EXPECT_EQ((*reply)["data"]["lan"]["status"], "problem");
+  EXPECT_EQ((*reply)["data"]["lan"]["devices_online"], 0);
+  EXPECT_EQ((*reply)["error"], "unhealthy: lan: the only LAN device does not answer");
+}
+
 }  // namespace
 }  // namespace hems::testing

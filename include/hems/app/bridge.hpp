@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hems/app/config.hpp"
+#include "hems/app/health_report.hpp"
 #include "hems/app/lan_bridge.hpp"
 #include "hems/ha/types.hpp"
 #include "hems/io/event_loop.hpp"
@@ -56,12 +57,19 @@ class Bridge : public mqtt::Handler {
   void handle_set(const std::string& payload);
   void answer_pending_gets(const meter::MeterValues& update);
   void handle_raw_request(const std::string& payload);
+  // bridge/request/<name>: health_check, log_level, info, and echonet handed to the above
+  // (bridge_serve.cpp).
+  void handle_bridge_request(const mqtt::Message& msg);
+  HealthFacts health_facts() const;
   void publish_online_state();
   void publish_state();
   void publish_availability(bool online, bool force = false);
   void publish_info();
+  nlohmann::json info_json() const;
   void publish_devices();
   void publish_discovery(bool force);
+  // The bridge's own Home Assistant device (bridge_serve.cpp).
+  void publish_bridge_discovery(bool force);
   void load_discovery_topics();
   void save_discovery_topics();
   void publish_event(const std::string& type, const std::string& detail);
@@ -91,8 +99,10 @@ class Bridge : public mqtt::Handler {
   bool stopping_ = false;
   meter::MeterValues values_;
   std::string last_seen_;
+  std::optional<TimePoint> last_reading_at_;
   std::string last_info_;
-  std::vector<ha::DiscoveryMessage> discovery_;  // what Home Assistant was last told
+  std::vector<ha::DiscoveryMessage> discovery_;         // what Home Assistant was last told
+  std::vector<ha::DiscoveryMessage> bridge_discovery_;  // the same for the bridge's own device
   bool single_phase_ = false;
   struct PendingGet {
     nlohmann::json transaction;

@@ -41,6 +41,12 @@ class LanBridge {
   // After a (re)connect or Home Assistant's birth message.
   void republish();
   nlohmann::json devices_json() const;
+  // How many known devices answer now, of how many (for health_check).
+  struct DeviceCount {
+    std::size_t online = 0;
+    std::size_t total = 0;
+  };
+  DeviceCount device_count() const;
 
  private:
   struct Device {

@@ -2,6 +2,7 @@
 
 // Everything the bridge needs for Home Assistant discovery.
 
+#include "hems/ha/bridge_discovery.hpp"
 #include "hems/ha/language.hpp"
 #include "hems/ha/manufacturer.hpp"
 #include "hems/ha/meter_discovery.hpp"

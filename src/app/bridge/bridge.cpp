@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "announced_topics.hpp"
+#include "hems/app/bridge_requests.hpp"
 #include "hems/app/health.hpp"
 #include "hems/app/log.hpp"
 #include "hems/app/requests.hpp"
@@ -20,9 +22,7 @@ namespace hems::app {
 namespace {
 
 using nlohmann::json;
-constexpr std::size_t kMaxRequestBytes = 16 * 1024;
 constexpr const char* kPanCacheFile = "pan-cache";
-constexpr const char* kDiscoveryFile = "discovery-topics";
 
 Level to_level(wisun::LogLevel level) {
   return static_cast<Level>(static_cast<int>(level));
@@ -189,7 +189,7 @@ void Bridge::start() {
   // Every device's get and set: the meter's and the LAN appliances'.
   mqtt_->subscribe(topic("+/get"), 1);
   mqtt_->subscribe(topic("+/set"), 1);
-  mqtt_->subscribe(topic("bridge/request/echonet"), 1);
+  mqtt_->subscribe(topic("bridge/request/+"), 1);
   if (!config_.mqtt.discovery_prefix.empty()) {
     mqtt_->subscribe(config_.mqtt.discovery_prefix + "/status", 1);
   }
@@ -446,6 +446,7 @@ void Bridge::handle_reader_actions() {
               }
               values_.merge(a.values);
               last_seen_ = local_iso8601_now();
+              last_reading_at_ = loop_.now();
               publish_state();
               answer_pending_gets(a.values);
             } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
@@ -502,17 +503,15 @@ void Bridge::handle_message(const mqtt::Message& msg) {
     }
     return;
   }
+  if (msg.topic.starts_with(topic("bridge/request/"))) {
+    handle_bridge_request(msg);
+    return;
+  }
   if (msg.payload.size() > kMaxRequestBytes) {
     log(Level::warning, "dropped an oversized request on " + msg.topic + " (" +
                             std::to_string(msg.payload.size()) + " bytes)");
-    respond(msg.topic.ends_with("/get") || msg.topic.ends_with("/set")
-                ? msg.topic.substr(0, msg.topic.size() - 4) + "/response"
-                : topic("bridge/response/echonet"),
-            nullptr, false, json::object(), "request too large");
-    return;
-  }
-  if (msg.topic == topic("bridge/request/echonet")) {
-    handle_raw_request(msg.payload);
+    respond(msg.topic.substr(0, msg.topic.size() - 4) + "/response", nullptr, false, json::object(),
+            "request too large");
     return;
   }
   // <base>/<device>/get or <base>/<device>/set
@@ -707,6 +706,7 @@ void Bridge::publish_online_state() {
   last_info_.clear();
   publish_info();
   publish_devices();
+  publish_bridge_discovery(true);  // first: the meter and the appliances name it as via_device
   publish_discovery(true);
   if (lan_)
     lan_->republish();
@@ -736,6 +736,14 @@ void Bridge::publish_availability(bool online, bool force) {
 }
 
 void Bridge::publish_info() {
+  std::string payload = info_json().dump();
+  if (payload == last_info_)
+    return;  // state changes often repeat the same information
+  last_info_ = std::move(payload);
+  publish(topic("bridge/info"), last_info_, true);
+}
+
+json Bridge::info_json() const {
   const auto& link = session_.status();
   json info = {{"version", kVersion}};
   json meter = {{"name", config_.meter.name},
@@ -773,11 +781,7 @@ void Bridge::publish_info() {
                     {"instant_interval", config_.meter.instant_interval},
                     {"energy_interval", config_.meter.energy_interval},
                     {"lan_enabled", config_.lan.enabled}};
-  std::string payload = info.dump();
-  if (payload == last_info_)
-    return;  // state changes often repeat the same information
-  last_info_ = std::move(payload);
-  publish(topic("bridge/info"), last_info_, true);
+  return info;
 }
 
 void Bridge::publish_discovery(bool force) {
@@ -814,21 +818,12 @@ void Bridge::publish_discovery(bool force) {
 }
 
 void Bridge::load_discovery_topics() {
-  std::ifstream in(std::filesystem::path(config_.meter.state_dir) / kDiscoveryFile);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty())
-      discovery_.push_back(ha::DiscoveryMessage{line, "{}"});  // published before; content unknown
-  }
+  discovery_ = load_announced(config_.meter.state_dir, kDiscoveryFile);
+  bridge_discovery_ = load_announced(config_.meter.state_dir, kBridgeDiscoveryFile);
 }
 
 void Bridge::save_discovery_topics() {
-  std::error_code ec;
-  std::filesystem::create_directories(config_.meter.state_dir, ec);
-  std::ofstream out(std::filesystem::path(config_.meter.state_dir) / kDiscoveryFile,
-                    std::ios::trunc);
-  for (const auto& m : discovery_)
-    out << m.topic << "\n";
+  save_announced(config_.meter.state_dir, kDiscoveryFile, discovery_);
 }
 
 void Bridge::publish_devices() {

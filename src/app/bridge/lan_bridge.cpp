@@ -276,6 +276,15 @@ void LanBridge::republish() {
   }
 }
 
+LanBridge::DeviceCount LanBridge::device_count() const {
+  DeviceCount count;
+  for (const auto& [id, device] : devices_) {
+    ++count.total;
+    count.online += device.online ? 1 : 0;
+  }
+  return count;
+}
+
 json LanBridge::devices_json() const {
   json list = json::array();
   for (const auto& [id, device] : devices_) {
