@@ -17,15 +17,37 @@ std::string base_slug(const BridgeTopics& topics) {
   return slug.empty() ? std::string(kDefaultBaseTopic) : slug;
 }
 
+// The names people read, in either language.
+struct Names {
+  std::string_view device;
+  std::string_view model;
+  std::string_view connection_state;
+  std::string_view version;
+  std::string_view link_state;
+  std::string_view last_error;
+};
+
+constexpr Names kEnglish{"hems2mqtt bridge", "B-route and ECHONET Lite bridge",
+                         "Connection state", "Version",
+                         "B-route link",     "Last B-route error"};
+constexpr Names kJapanese{"hems2mqtt ブリッジ", "Bルート・ECHONET Lite ブリッジ",
+                          "接続状態",           "バージョン",
+                          "Bルートの接続状態",  "Bルートの直近のエラー"};
+
+const Names& names_in(Language language) {
+  return language == Language::ja ? kJapanese : kEnglish;
+}
+
 // Two bridges on one broker have different base topics; the name tells them apart.
-Json device_block(const BridgeTopics& topics, const std::string& id, std::string_view version) {
-  std::string name = "hems2mqtt bridge";
+Json device_block(const BridgeTopics& topics, const std::string& id, std::string_view version,
+                  const Names& names) {
+  std::string name(names.device);
   if (topics.base_topic != kDefaultBaseTopic)
     name += " (" + topics.base_topic + ")";
   Json device{{"identifiers", Json::array({id})},
               {"name", name},
               {"manufacturer", "hems2mqtt"},
-              {"model", "B-route and ECHONET Lite bridge"}};
+              {"model", names.model}};
   if (!version.empty())
     device["sw_version"] = version;
   return device;
@@ -91,19 +113,20 @@ std::string bridge_device_id(const BridgeTopics& topics) {
 }
 
 std::vector<DiscoveryMessage> bridge_discovery(const BridgeTopics& topics,
-                                               const BridgeDevice& bridge,
-                                               std::string_view version) {
+                                               const BridgeDevice& bridge, std::string_view version,
+                                               Language language) {
+  const Names& names = names_in(language);
   const std::string id = bridge_device_id(topics);
   Builder b{topics,
             id,
             base_slug(topics) + "_bridge",
-            device_block(topics, id, version),
+            device_block(topics, id, version, names),
             detail::origin_block(version),
             {}};
 
   // Off when the bridge stopped or died (its last will): this entity is never unavailable, so an
   // automation can react to "off".
-  Json running = b.start("binary_sensor", "connection_state", "Connection state");
+  Json running = b.start("binary_sensor", "connection_state", names.connection_state);
   running["state_topic"] = b.state_topic();
   running["value_template"] = "{{ value_json.state }}";
   running["payload_on"] = "online";
@@ -112,13 +135,13 @@ std::vector<DiscoveryMessage> bridge_discovery(const BridgeTopics& topics,
   running["entity_category"] = "diagnostic";
   b.add("binary_sensor", "connection_state", std::move(running), false);
 
-  b.info_sensor("version", "Version", "{{ value_json.version }}", "mdi:information-outline");
+  b.info_sensor("version", names.version, "{{ value_json.version }}", "mdi:information-outline");
   if (bridge.meter_enabled) {
     // Also shown before the meter was ever reached, unlike the meter's own diagnostics: a wrong
     // B-route ID or a missing dongle shows up here first.
-    b.info_sensor("link_state", "B-route link", meter_info_template("state", false),
+    b.info_sensor("link_state", names.link_state, meter_info_template("state", false),
                   "mdi:lan-connect");
-    b.info_sensor("last_error", "Last B-route error", meter_info_template("last_error", true),
+    b.info_sensor("last_error", names.last_error, meter_info_template("last_error", true),
                   "mdi:alert-circle-outline");
   }
   return std::move(b.out);

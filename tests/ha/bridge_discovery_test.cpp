@@ -48,6 +48,25 @@ TEST(BridgeDiscovery, EntitiesOfABridgeWithAMeter) {
   EXPECT_EQ(discover()[1].topic, node + "version/config");
 }
 
+TEST(BridgeDiscovery, JapaneseNamesChangeNamesOnly) {
+  const auto english = discover();
+  const auto japanese = bridge_discovery(BridgeTopics{}, BridgeDevice{}, kVersion, Language::ja);
+  ASSERT_EQ(japanese.size(), english.size());
+  EXPECT_EQ(config_of(japanese, "connection_state")["name"], "接続状態");
+  EXPECT_EQ(config_of(japanese, "last_error")["name"], "Bルートの直近のエラー");
+  EXPECT_EQ(config_of(japanese, "version")["device"]["name"], "hems2mqtt ブリッジ");
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    SCOPED_TRACE(english[i].topic);
+    EXPECT_EQ(japanese[i].topic, english[i].topic);
+    json en = json::parse(english[i].payload), ja = json::parse(japanese[i].payload);
+    EXPECT_EQ(ja["unique_id"], en["unique_id"]);
+    EXPECT_EQ(ja["default_entity_id"], en["default_entity_id"]);
+    EXPECT_EQ(ja["device"]["identifiers"], en["device"]["identifiers"]);
+    EXPECT_NE(ja["name"], en["name"]);
+    EXPECT_EQ(::hems::test::check_discovery(japanese[i].topic, ja), std::vector<std::string>{});
+  }
+}
+
 TEST(BridgeDiscovery, WithoutTheMeterThereIsNoLinkToShow) {
   EXPECT_THAT(objects_of(discover({}, BridgeDevice{.meter_enabled = false})),
               ElementsAre("connection_state", "version"));

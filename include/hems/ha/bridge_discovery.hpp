@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hems/ha/language.hpp"
 #include "hems/ha/types.hpp"
 
 namespace hems::ha {
@@ -21,9 +22,10 @@ struct BridgeDevice {
 // The bridge device's identifier, stable for a base topic: "hems2mqtt_bridge_<base topic slug>".
 std::string bridge_device_id(const BridgeTopics& topics);
 
-// Every discovery config of the bridge device, in a fixed order. `version` is the bridge's.
+// Every discovery config of the bridge device, in a fixed order. `version` is the bridge's;
+// `language` names the entities and the device (ids never change with it).
 std::vector<DiscoveryMessage> bridge_discovery(const BridgeTopics& topics,
-                                               const BridgeDevice& bridge,
-                                               std::string_view version);
+                                               const BridgeDevice& bridge, std::string_view version,
+                                               Language language = Language::en);
 
 }  // namespace hems::ha

@@ -55,9 +55,10 @@ HealthFacts Bridge::health_facts() const {
 void Bridge::publish_bridge_discovery(bool force) {
   if (config_.mqtt.discovery_prefix.empty())
     return;  // as for the meter: turning discovery off removes nothing
-  auto messages =
-      ha::bridge_discovery(ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix},
-                           ha::BridgeDevice{.meter_enabled = config_.meter.enabled}, kVersion);
+  auto messages = ha::bridge_discovery(
+      ha::BridgeTopics{config_.mqtt.base_topic, config_.mqtt.discovery_prefix},
+      ha::BridgeDevice{.meter_enabled = config_.meter.enabled}, kVersion,
+      ha::language_from(config_.mqtt.discovery_language).value_or(ha::Language::en));
   if (!force && messages == bridge_discovery_)
     return;
   // Another base topic or prefix is another device: the old one is removed.
