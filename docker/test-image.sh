@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the hems2mqtt image and proves it works, without a container engine:
 #   1. a Debian 12 base from `debootstrap --variant=minbase bookworm`, imported with `podman import`
-#      (base images cannot be pulled on the CI machines);
+#      (base images cannot be pulled on the CI machines; docker/make-base.sh);
 #   2. `podman build --isolation=chroot` of docker/Dockerfile from the committed tree (git archive
 #      HEAD; --worktree builds the working tree instead);
 #   3. `podman image mount` + chroot, as the image's user and with the image's environment:
@@ -159,29 +159,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ "${HEMS_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base_image"; then
-  step "base image $base_image from debootstrap --variant=minbase bookworm"
-  t0=$(date +%s)
-  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -n 5 "$work/debootstrap.log"; skip "debootstrap failed (network or mirror)"; }
-  # Trim it the way debian:bookworm-slim is trimmed (no docs, man pages, locales, apt caches,
-  # and dpkg told to skip them in later installs), so the image size says something.
-  rootfs=$work/rootfs
-  mkdir -p "$rootfs/etc/dpkg/dpkg.cfg.d"
-  printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
-    'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' \
-    'path-exclude /usr/share/locale/*' 'path-include /usr/share/locale/locale.alias' \
-    >"$rootfs/etc/dpkg/dpkg.cfg.d/slim"
-  find "$rootfs/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
-  rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/var/lib/apt/lists/* \
-    "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin
-  find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
-  tar -C "$rootfs" -c . | podman import - "$base_image" >/dev/null
-  rm -rf "$work/rootfs"
-  echo "base made in $(($(date +%s) - t0)) s"
-else
-  echo "== base image $base_image exists (HEMS_REBUILD_BASE=1 makes it again)"
-fi
+status=0
+HEMS_BASE_IMAGE=$base_image DEBIAN_MIRROR=$mirror "$root/docker/make-base.sh" || status=$?
+[ $status -eq 77 ] && skip "debootstrap failed (network or mirror)"
+[ $status -eq 0 ] || fail "docker/make-base.sh failed"
 
 step "podman build --isolation=chroot docker/Dockerfile -> $image"
 context=$root

@@ -135,7 +135,7 @@ void add_fan_modes(const ApplianceContext& ctx, const PropertyDef& flow, Json& c
   std::vector<std::pair<std::string, std::string>> commands;
   for (std::string_view name : defs::enum_names(flow)) {
     modes.push_back(name);
-    commands.emplace_back(name, set_json(flow.name, "\"" + std::string(name) + "\""));
+    commands.emplace_back(name, set_json_name(flow.name, name));
   }
   if (const auto range = defs::numeric_range(flow); range && range->step >= 1.0) {
     for (double level = range->min; level <= range->max; level += range->step) {

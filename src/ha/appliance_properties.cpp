@@ -130,7 +130,7 @@ Entity enumeration(const ApplianceContext& ctx, const PropertyDef& property,
     if (!read && options_of(names).size() == 1) {
       Json config = state_config(ctx, "button", property);
       config["command_topic"] = ctx.set_topic;
-      config["payload_press"] = set_json(property.name, "\"" + std::string(names.front()) + "\"");
+      config["payload_press"] = set_json_name(property.name, names.front());
       return finish(ctx, "button", property.name, std::move(config));
     }
     Json config = state_config(ctx, "select", property);

@@ -23,8 +23,21 @@ std::string on_off_of(std::string_view key) {
          " is false else none }}";
 }
 
+// Built by appending: GCC 12 at -O2 reports a false -Wrestrict on `"literal" + std::string`.
 std::string set_json(std::string_view key, std::string_view json_value) {
-  return "{\"" + std::string(key) + "\": " + std::string(json_value) + "}";
+  std::string out = "{\"";
+  out += key;
+  out += "\": ";
+  out += json_value;
+  out += '}';
+  return out;
+}
+
+std::string set_json_name(std::string_view key, std::string_view name) {
+  std::string value = "\"";
+  value += name;
+  value += '"';
+  return set_json(key, value);
 }
 
 std::string lookup_template(const std::vector<std::pair<std::string, std::string>>& choices) {

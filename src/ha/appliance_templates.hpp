@@ -24,6 +24,9 @@ std::string on_off_of(std::string_view key);
 // {"<key>": <json_value>}: a set request with one value.
 std::string set_json(std::string_view key, std::string_view json_value);
 
+// {"<key>": "<name>"}: a set request with one enumeration name.
+std::string set_json_name(std::string_view key, std::string_view name);
+
 // A template mapping Home Assistant's `value` to one of several payloads:
 // {{ {'<choice>': '<payload>', ...}[value] }}. Payloads must not contain single quotes.
 std::string lookup_template(const std::vector<std::pair<std::string, std::string>>& choices);

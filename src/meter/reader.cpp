@@ -238,8 +238,11 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
     if (echonet::is_failure_esv(reply.esv)) {
       std::string missing;
       for (const auto& p : reply.properties) {
-        if (p.edt.empty())
-          missing += (missing.empty() ? "" : " ") + epc_hex(p.epc);
+        if (!p.edt.empty())
+          continue;
+        if (!missing.empty())
+          missing += ' ';  // not `" " + epc_hex(...)`: a false -Wrestrict with GCC 12 at -O2
+        missing += epc_hex(p.epc);
       }
       log(3, "the meter does not have " + missing + "; using the rest of its answer");
     }

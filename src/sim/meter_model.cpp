@@ -444,8 +444,11 @@ MeterReply MeterModel::handle(ByteView request) {
       return reply;
   }
   std::string epcs;
-  for (const auto& p : frame->properties)
-    epcs += (epcs.empty() ? "" : ",") + to_hex(Bytes{p.epc});
+  for (const auto& p : frame->properties) {
+    if (!epcs.empty())
+      epcs += ',';  // not `"," + to_hex(...)`: a false -Wrestrict with GCC 12 at -O2
+    epcs += to_hex(Bytes{p.epc});
+  }
   reply.note = "ESV " + to_hex(Bytes{frame->esv}) + " [" + epcs + "] -> " + to_hex(Bytes{out.esv});
   reply.frame = encode_frame(out);
   return reply;

@@ -391,8 +391,11 @@ void Simulator::cmd_skscan(const std::vector<std::string>& args) {
       line(event("1F", own_ll_));
       line("EEDSCAN");
       std::string ed;
-      for (unsigned ch = 0x21; ch <= 0x3C; ++ch)
-        ed += (ed.empty() ? "" : " ") + hex_width(ch, 2) + " " + hex_width(rng_() % 0x20, 2);
+      for (unsigned ch = 0x21; ch <= 0x3C; ++ch) {
+        if (!ed.empty())
+          ed += ' ';  // not `" " + hex_width(...)`: a false -Wrestrict with GCC 12 at -O2
+        ed += hex_width(ch, 2) + " " + hex_width(rng_() % 0x20, 2);
+      }
       line(ed);
     } else {
       line(event("22", own_ll_));

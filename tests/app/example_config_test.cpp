@@ -55,7 +55,11 @@ TEST(ExampleConfigTest, DocumentsEveryKey) {
     if (!std::regex_search(line, match, key_line))
       continue;
     ++keys;
-    EXPECT_THAT(example, ::testing::HasSubstr("\n" + match[1].str() + " = ")) << match[1];
+    // Appended, not `"\n" + match[1].str()`: a false -Wrestrict with GCC 12 at -O2.
+    std::string assignment = "\n";
+    assignment += match[1].str();
+    assignment += " = ";
+    EXPECT_THAT(example, ::testing::HasSubstr(assignment)) << match[1];
   }
   EXPECT_GE(keys, 30);
 }

@@ -23,7 +23,7 @@ TEST(HardwareId, StableWhenOnlyTheConfigOrDongleChanges) {
   MeterDevice renamed = toshiba_meter();
   renamed.name = "another_name";
   renamed.firmware = "2.0.0";
-  renamed.release = "R";
+  renamed.release = std::string("R");  // assigning "R" itself: a false -Wrestrict, GCC 12 -O3
   renamed.has_export = false;
   EXPECT_EQ(hardware_id(renamed), hardware_id(toshiba_meter()));
 }

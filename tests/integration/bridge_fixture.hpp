@@ -137,7 +137,14 @@ class BridgeFixture : public ::testing::Test {
   }
 
   void fault(const std::string& kind, int seconds = 0) {
-    sim_->write_stdin("fault " + kind + (seconds ? " " + std::to_string(seconds) : "") + "\n");
+    // Appended, not `" " + std::to_string(...)`: a false -Wrestrict with GCC 12 at -O2.
+    std::string command = "fault " + kind;
+    if (seconds) {
+      command += ' ';
+      command += std::to_string(seconds);
+    }
+    command += '\n';
+    sim_->write_stdin(command);
   }
 
   std::size_t mark() const { return observer_->count(); }

@@ -83,7 +83,7 @@ TEST_P(SimDongle, ScanFindsTheMeterOnlyWhenThePairIdMatches) {
             std::string::npos);
   EXPECT_NE(scan.find("  Pan ID:8888\r\n  Addr:001C6400601421A3\r\n"), std::string::npos);
   EXPECT_EQ(scan.find("  Side:0\r\n") != std::string::npos, !a1());
-  EXPECT_NE(scan.find("  PairID:092B4D6E\r\n"), std::string::npos);
+  EXPECT_NE(scan.find("  PairID:092B4D6E\r\n"), std::string::npos);  // the last 8 of the ID
 }
 
 TEST_P(SimDongle, ScanJoinGetFlow) {

@@ -32,11 +32,20 @@ std::string local_iso8601_now() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
-  std::string s = buf;
-  if (s.size() >= 5)
-    s.insert(s.size() - 2, ":");  // +0900 -> +09:00
+  char date_time[32];
+  std::strftime(date_time, sizeof date_time, "%Y-%m-%dT%H:%M:%S", &local);
+  char offset[16];
+  std::strftime(offset, sizeof offset, "%z", &local);
+  // Appended, not inserted: GCC 12 at -O2 reports a false -Wrestrict on s.insert(..., ":").
+  std::string s = date_time;
+  const std::string_view z = offset;
+  if (z.size() == 5) {  // +0900 -> +09:00
+    s += z.substr(0, 3);
+    s += ':';
+    s += z.substr(3);
+  } else {
+    s += z;
+  }
   return s;
 }
 
