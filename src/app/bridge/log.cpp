@@ -125,7 +125,11 @@ std::string format_log_line(Level level, std::string_view message, LogFormat for
   std::string line;
   line.reserve(message.size() + 32);
   if (format == LogFormat::journal) {
-    const std::string prefix = "<" + std::to_string(syslog_priority(level)) + ">";
+    // Built by appends: `"<" + std::to_string(...)` trips GCC 12's -Wrestrict false positive at
+    // -O3.
+    std::string prefix(1, '<');
+    prefix += static_cast<char>('0' + syslog_priority(level));  // 3..7, one digit
+    prefix += '>';
     line += prefix;
     line += to_string(level);
     line += ' ';
