@@ -51,7 +51,4 @@ struct BridgeRequestOutcome {
 BridgeRequestOutcome answer_bridge_request(const std::string& base_topic, std::string_view name,
                                            std::string_view payload, const BridgeFacts& facts);
 
-// The level's name as requests and the config spell it ("debug").
-std::string_view level_name(Level level);
-
 }  // namespace hems::app

@@ -11,6 +11,9 @@ enum class Level { error = 0, warning = 1, info = 2, debug = 3, trace = 4 };
 
 std::optional<Level> level_from_string(std::string_view name);
 std::string_view to_string(Level level);
+// The level's name as the config and bridge requests spell it ("debug"): level_from_string's
+// inverse.
+std::string_view level_name(Level level);
 
 // One process-wide logger writing "2026-11-26T14:32:03.123 INFO  message" lines to stdout.
 // Secrets never reach it: callers redact before logging.

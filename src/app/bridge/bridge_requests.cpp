@@ -124,22 +124,6 @@ std::span<const std::string_view> bridge_request_names() {
   return kNames;
 }
 
-std::string_view level_name(Level level) {
-  switch (level) {
-    case Level::error:
-      return "error";
-    case Level::warning:
-      return "warning";
-    case Level::info:
-      return "info";
-    case Level::debug:
-      return "debug";
-    case Level::trace:
-      return "trace";
-  }
-  return "info";
-}
-
 BridgeRequestOutcome answer_bridge_request(const std::string& base_topic, std::string_view name,
                                            std::string_view payload, const BridgeFacts& facts) {
   Answer answer(base_topic, name);

@@ -58,6 +58,22 @@ std::optional<Level> level_from_string(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view level_name(Level level) {
+  switch (level) {
+    case Level::error:
+      return "error";
+    case Level::warning:
+      return "warning";
+    case Level::info:
+      return "info";
+    case Level::debug:
+      return "debug";
+    case Level::trace:
+      return "trace";
+  }
+  return "info";
+}
+
 std::string_view to_string(Level level) {
   switch (level) {
     case Level::error:
