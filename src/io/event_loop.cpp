@@ -35,10 +35,6 @@ EventLoop::TimerId EventLoop::call_at(TimePoint when, std::function<void()> fn) 
   return id;
 }
 
-EventLoop::TimerId EventLoop::call_after(Duration d, std::function<void()> fn) {
-  return call_at(now() + d, std::move(fn));
-}
-
 void EventLoop::cancel(TimerId id) {
   const auto found = timer_due_.find(id);
   if (found == timer_due_.end())

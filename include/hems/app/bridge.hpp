@@ -1,30 +1,47 @@
 #pragma once
 
+// The daemon's I/O shell. It owns the loop's file descriptors and its one timer, the serial
+// transport, the LAN socket and the MQTT client, and wires them to the sans-I/O parts:
+//
+//   serial bytes -> MeterLink -> events -> meter presenter -> MQTT
+//   UDP datagrams -> LanLink  -> events -> LAN presenter   -> MQTT
+//   MQTT message  -> request router -> a typed request for a link, or a refusal
+//
+// Paho's callbacks only post into the loop; everything else runs on it.
+
+#include <functional>
+#include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "hems/app/announced.hpp"
 #include "hems/app/config.hpp"
 #include "hems/app/health_report.hpp"
-#include "hems/app/lan_bridge.hpp"
-#include "hems/ha/types.hpp"
-#include "hems/io/event_loop.hpp"
+#include "hems/app/lan_link.hpp"
+#include "hems/app/meter_link.hpp"
+#include "hems/app/meter_presenter.hpp"
+#include "hems/app/request_router.hpp"
+#include "hems/app/state_dir.hpp"
+#include "hems/app/timed.hpp"
+#include "hems/common/log_level.hpp"
+#include "hems/io/loop.hpp"
 #include "hems/io/transport.hpp"
-#include "hems/meter/reader.hpp"
+#include "hems/lan/udp_transport.hpp"
 #include "hems/mqtt/client.hpp"
 #include "hems/mqtt/takeover_detector.hpp"
-#include "hems/wisun/session.hpp"
 
 namespace hems::app {
 
-// The daemon: one event loop owning the B-route session, the meter reader and the MQTT side.
-// Paho's callbacks and signals only post into the loop.
+// Opens the LAN socket (UDP 3610); tests hand in a fake.
+using UdpOpener =
+    std::function<Result<std::unique_ptr<lan::UdpTransport>>(const lan::UdpOptions& options)>;
+
 class Bridge : public mqtt::Handler {
  public:
-  Bridge(Config config, io::EventLoop& loop, std::unique_ptr<mqtt::Client> mqtt,
-         std::unique_ptr<io::Transport> transport);
+  Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt,
+         std::unique_ptr<io::Transport> transport, UdpOpener open_udp = lan::open_udp_transport);
   ~Bridge() override;
 
   void start();
@@ -33,7 +50,7 @@ class Bridge : public mqtt::Handler {
   // One line for the service manager's status, e.g. "meter joined, MQTT connected".
   std::string status_summary() const;
 
-  // mqtt::Handler (called on Paho's threads)
+  // mqtt::Handler (called on Paho's threads: each only posts into the loop)
   void on_connected() override;
   void on_connection_lost(const std::string& cause) override;
   void on_connect_failed(const std::string& reason) override;
@@ -41,81 +58,69 @@ class Bridge : public mqtt::Handler {
   void on_messages_dropped(std::uint64_t count) override;
 
  private:
-  void process();
-  void heartbeat();  // refreshes the health file while connected to the broker  // runs every
-                     // pending action of the cores, then re-arms the timer
+  // bridge.cpp: the loop
+  void settle();  // runs what the links asked for and what is due, then sets the timer
+  void drain();
   void arm_timer();
+  void heartbeat(TimePoint now);
+  void on_mqtt_message(const mqtt::Message& msg);
+  void carry_out(Route route);
+  RouterContext router_context() const;
+  void publish(mqtt::Message message);
+
+  // bridge_meter.cpp: the serial transport and the meter's events
   void open_transport();
   void close_transport();
-  void on_readable();
-  void handle_session_actions();
-  void handle_reader_actions();
-  void handle_message(const mqtt::Message& msg);
-  void handle_device_request(const std::string& device, const std::string& verb,
-                             const std::string& payload);
-  void handle_get(const std::string& payload);
-  void handle_set(const std::string& payload);
-  void answer_pending_gets(const meter::MeterValues& update);
-  void handle_raw_request(const std::string& payload);
-  // bridge/request/<name>: health_check, log_level, info, and echonet handed to the above
-  // (bridge_serve.cpp).
-  void handle_bridge_request(const mqtt::Message& msg);
-  HealthFacts health_facts() const;
+  void on_serial_readable();
+  void on_meter_event(MeterEvent& event);
+  MeterView meter_view() const;
+  void publish_meter_state();
+  void publish_meter_availability();
+  void publish_meter_discovery(bool force);
+
+  // bridge_lan.cpp: the LAN socket and the appliances' events
+  void open_socket(TimePoint now);
+  void close_socket();
+  void on_socket_readable();
+  void on_lan_event(LanEvent& event);
+  void publish_lan_device(const std::string& id, bool force_discovery);
+  void republish_lan();
+
+  // bridge_publish.cpp: what every subscriber sees of the bridge as a whole
   void publish_online_state();
-  void publish_state();
-  void publish_availability(bool online, bool force = false);
-  void publish_info();
-  nlohmann::json info_json() const;
+  void publish_info(bool force = false);
   void publish_devices();
-  void publish_discovery(bool force);
-  // The bridge's own Home Assistant device (bridge_serve.cpp).
   void publish_bridge_discovery(bool force);
-  void load_discovery_topics();
-  void save_discovery_topics();
-  void publish_event(const std::string& type, const std::string& detail);
-  void publish(const std::string& topic, const std::string& payload, bool retain, int qos = 1);
-  void respond(const std::string& topic, const nlohmann::json& transaction, bool ok,
-               const nlohmann::json& data, const std::string& error);
-  void save_pan(const wisun::PanInfo& pan);
-  void forget_pan();
-  std::string topic(const std::string& suffix) const;
-  std::string meter_topic(const std::string& suffix = {}) const;
+
+  // bridge_serve.cpp: <base>/bridge/request/<name>
+  void on_bridge_request(const route::BridgeRequest& request);
+  HealthFacts health_facts() const;
 
   Config config_;
-  io::EventLoop& loop_;
+  io::Loop& loop_;
   std::unique_ptr<mqtt::Client> mqtt_;
   std::unique_ptr<io::Transport> transport_;
-  wisun::Session session_;
-  meter::Reader reader_;
-  std::unique_ptr<LanBridge> lan_;  // only with [lan] enabled
-
-  std::optional<io::EventLoop::TimerId> timer_;
-  std::optional<io::EventLoop::TimerId> heartbeat_timer_;
+  UdpOpener open_udp_;
+  StateDir state_;
+  std::unique_ptr<MeterLink> meter_;  // only with [meter] enabled
+  std::unique_ptr<LanLink> lan_;      // only with [lan] enabled
+  std::unique_ptr<lan::UdpTransport> socket_;
+  Alarm heartbeat_;   // refreshes the health file while connected to the broker
+  Alarm reopen_lan_;  // tries UDP 3610 again after it could not be opened
+  std::vector<Timed*> timed_;
+  std::optional<io::Loop::TimerId> timer_;
+  int serial_fd_ = -1;
+  int socket_fd_ = -1;
   bool mqtt_connected_ = false;
-  mqtt::TakeoverDetector takeover_;
-  int watched_fd_ = -1;
-  bool meter_online_ = false;
-  bool link_up_ = false;
   bool stopping_ = false;
-  meter::MeterValues values_;
-  std::string last_seen_;
-  std::optional<TimePoint> last_reading_at_;
+  mqtt::TakeoverDetector takeover_;
+
+  // What subscribers were last told.
   std::string last_info_;
-  std::vector<ha::DiscoveryMessage> discovery_;         // what Home Assistant was last told
-  std::vector<ha::DiscoveryMessage> bridge_discovery_;  // the same for the bridge's own device
-  bool single_phase_ = false;
-  struct PendingGet {
-    nlohmann::json transaction;
-    std::vector<std::string> keys;  // empty: everything
-    TimePoint deadline;
-  };
-  std::vector<PendingGet> pending_gets_;
-  struct PendingRaw {
-    std::string id;
-    nlohmann::json transaction;
-  };
-  std::vector<PendingRaw> pending_raw_;
-  std::uint64_t raw_counter_ = 0;
+  std::string last_seen_;  // local time of the last meter reading
+  Announced meter_announced_;
+  Announced bridge_announced_;
+  std::map<std::string, Announced> lan_announced_;
 };
 
 }  // namespace hems::app

@@ -10,39 +10,38 @@
 #include <vector>
 
 #include "hems/common/time.hpp"
+#include "hems/io/loop.hpp"
 
 namespace hems::io {
 
 // A poll(2) loop. One thread runs it and owns all state; other threads only post() and stop().
 // Callbacks run on the loop thread and may watch, unwatch, schedule and cancel freely.
-class EventLoop {
+class EventLoop final : public Loop {
  public:
-  using TimerId = std::uint64_t;
-
   EventLoop();  // throws std::system_error when the wake-up eventfd cannot be made
-  ~EventLoop();
+  ~EventLoop() override;
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
   // Calls on_readable while fd has input, hang-up or error (the callback must drain or unwatch
   // it, or it is called again at once). Watching an fd again replaces its callback.
-  void watch_fd(int fd, std::function<void()> on_readable);
-  void unwatch_fd(int fd);
+  void watch_fd(int fd, std::function<void()> on_readable) override;
+  void unwatch_fd(int fd) override;
 
   // Timers due at the same time run in the order they were scheduled.
-  TimerId call_at(TimePoint when, std::function<void()> fn);
-  TimerId call_after(Duration d, std::function<void()> fn);
-  void cancel(TimerId id);  // unknown or already-run ids are ignored
+  TimerId call_at(TimePoint when, std::function<void()> fn) override;
+  using Loop::call_after;
+  void cancel(TimerId id) override;  // unknown or already-run ids are ignored
 
-  void post(std::function<void()> fn);  // thread-safe; wakes the loop
-  void run();                           // until stop(); a stop() before run() ends the next run
-  void stop();                          // thread-safe
+  void post(std::function<void()> fn) override;  // thread-safe; wakes the loop
+  void run();            // until stop(); a stop() before run() ends the next run
+  void stop() override;  // thread-safe
   // One round: waits at most max_wait for something to do, then does it. For tests and for
   // callers that drive the loop themselves. poll(2) failing other than by EINTR (only possible
   // on exhausted memory or a broken fd table) throws std::system_error; exceptions from callbacks
   // pass through.
   void run_once(Duration max_wait);
-  TimePoint now() const { return Clock::now(); }
+  TimePoint now() const override { return Clock::now(); }
 
  private:
   void wake();

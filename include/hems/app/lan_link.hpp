@@ -1,0 +1,113 @@
+#pragma once
+
+// The LAN side of the bridge, without I/O: the ECHONET Lite controller, the appliances it found
+// with their decoded state, and the user's get, set and raw requests waiting for their answers.
+// Datagrams, the time and requests go in; datagrams to send and domain events come out, in order.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "hems/app/timed.hpp"
+#include "hems/common/log_level.hpp"
+#include "hems/common/time.hpp"
+#include "hems/lan/controller.hpp"
+
+namespace hems::app {
+
+namespace lan_link {
+struct DeviceFound {  // a new device (`added`), or a known one at a new address
+  std::string id;
+  bool added = false;
+};
+struct StateChanged {  // the device's state object changed
+  std::string id;
+};
+struct AvailabilityChanged {
+  std::string id;
+};
+// The answer to a request: on <base>/<device>/response, or for a raw request (no device) on
+// <base>/bridge/response/echonet.
+struct Answered {
+  std::optional<std::string> device;
+  nlohmann::json transaction;
+  bool ok = false;
+  nlohmann::json data = nlohmann::json::object();
+  std::string error;
+};
+struct Log {
+  LogLevel level = LogLevel::debug;
+  std::string text;
+};
+}  // namespace lan_link
+
+using LanEvent = std::variant<lan::SendDatagram, lan_link::DeviceFound, lan_link::StateChanged,
+                              lan_link::AvailabilityChanged, lan_link::Answered, lan_link::Log>;
+
+class LanLink final : public Timed {
+ public:
+  struct Device {
+    lan::DeviceInfo info;
+    nlohmann::json state = nlohmann::json::object();  // decoded values by property name
+    bool online = false;
+  };
+  struct DeviceCount {
+    std::size_t online = 0;
+    std::size_t total = 0;
+  };
+
+  explicit LanLink(lan::ControllerConfig config);
+
+  void start(TimePoint now);  // discovery
+  void on_datagram(const std::string& from, ByteView payload, TimePoint now);
+  void on_timer(TimePoint now) override;
+  std::optional<TimePoint> next_deadline() const override;
+
+  // Requests for a known device (`body`: the request object without its transaction).
+  void get(const std::string& id, const nlohmann::json& body, const nlohmann::json& transaction,
+           TimePoint now);
+  void set(const std::string& id, const nlohmann::json& body, const nlohmann::json& transaction,
+           TimePoint now);
+  void raw(const nlohmann::json& transaction, const std::string& address, echonet::Frame frame,
+           TimePoint now);
+
+  std::vector<LanEvent> take_events();
+
+  std::optional<std::string> address_of(const std::string& id) const;
+  const std::map<std::string, Device>& devices() const { return devices_; }
+  DeviceCount device_count() const;
+
+ private:
+  struct Pending {
+    enum class Kind { get, set, raw } kind = Kind::get;
+    std::string device_id;
+    nlohmann::json transaction;
+    std::map<std::uint8_t, std::string> keys;         // EPC -> the key the user wrote
+    nlohmann::json early = nlohmann::json::object();  // outcomes decided before sending
+    std::string reasons;                              // "; key: why" for those
+  };
+
+  void pump(TimePoint now);
+  void on_device_found(const lan::DeviceInfo& info);
+  void on_properties(const std::string& id, const std::vector<echonet::Property>& props);
+  void on_done(const lan::RequestDone& done, TimePoint now);
+  void on_get_done(Pending& pending, const lan::RequestDone& done);
+  void on_set_done(Pending& pending, const lan::RequestDone& done, TimePoint now);
+  void answer(const std::string& device, const nlohmann::json& transaction, bool ok,
+              nlohmann::json data, std::string error);
+  // One property as its state key and JSON value; nullopt when it must not be published.
+  std::optional<std::pair<std::string, nlohmann::json>> decode(const lan::DeviceInfo& info,
+                                                               const echonet::Property& p);
+  void log(LogLevel level, std::string text);
+
+  lan::Controller controller_;
+  std::map<std::string, Device> devices_;
+  std::map<std::string, Pending> pending_;
+  std::uint64_t counter_ = 0;
+  std::vector<LanEvent> events_;
+};
+
+}  // namespace hems::app

@@ -1,0 +1,20 @@
+#pragma once
+
+// The smart meter's state keys (the stable JSON interface: power_w, current_r_a, ...) and the
+// ECHONET Lite properties that carry them.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "hems/meter/values.hpp"
+
+namespace hems::app {
+
+// The EPC read to refresh `key`; nullopt for a key the meter state does not have.
+std::optional<std::uint8_t> meter_key_epc(std::string_view key);
+
+// Whether `values` carries `key`.
+bool meter_values_have(const meter::MeterValues& values, std::string_view key);
+
+}  // namespace hems::app

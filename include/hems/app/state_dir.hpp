@@ -1,0 +1,48 @@
+#pragma once
+
+// What the bridge keeps between runs, in [meter] state_dir: the PAN cache (a restart joins at
+// once instead of scanning), the discovery topics last announced to Home Assistant (entities that
+// no longer exist are removed after a restart too) and the heartbeat file the container health
+// check reads. Every failure is a warning for the log, never fatal: without the files the bridge
+// scans again and announces again.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hems/app/config.hpp"
+#include "hems/ha/types.hpp"
+#include "hems/wisun/pan.hpp"
+
+namespace hems::app {
+
+inline constexpr std::string_view kMeterDiscoveryFile = "discovery-topics";
+inline constexpr std::string_view kBridgeDiscoveryFile = "bridge-discovery-topics";
+
+class StateDir {
+ public:
+  explicit StateDir(const Config& config);
+
+  // The cached PAN; nullopt when there is none or it cannot be read (`warning` then says why,
+  // when the file exists).
+  std::optional<wisun::PanInfo> load_pan(std::string& warning) const;
+  // Written to a temporary file and renamed, so a crash never leaves half a cache. The error
+  // says what failed.
+  std::optional<std::string> save_pan(const wisun::PanInfo& pan) const;
+  bool forget_pan() const;  // true when there was a cache to remove
+  std::string pan_cache_path() const;
+
+  // Each topic with the placeholder payload "{}": announced before, content unknown.
+  std::vector<ha::DiscoveryMessage> load_announced(std::string_view file) const;
+  void save_announced(std::string_view file,
+                      const std::vector<ha::DiscoveryMessage>& messages) const;
+
+  void touch_heartbeat() const;
+  void remove_heartbeat() const;
+
+ private:
+  const Config& config_;
+};
+
+}  // namespace hems::app

@@ -1,0 +1,216 @@
+// The meter's path through the real bridge, in-process: bytes from the simulated dongle become
+// MQTT messages; MQTT requests reach the meter and come back answered.
+
+#include "fakes/bridge_harness.hpp"
+
+namespace hems::test {
+namespace {
+
+using MeterWiring = BridgeHarness;
+
+TEST_F(MeterWiring, AReadingFlowsFromTheDongleToTheStateTopic) {
+  start();
+  ASSERT_TRUE(run([&] {
+    return published(kState, 0, [](const json& s) { return s.contains("energy_import_kwh"); });
+  }));
+  EXPECT_EQ(mqtt_->subscriptions,
+            (std::vector<std::string>{"hems2mqtt/+/get", "hems2mqtt/+/set",
+                                      "hems2mqtt/bridge/request/+", "homeassistant/status"}));
+  EXPECT_TRUE(
+      published("hems2mqtt/bridge/state", 0, [](const json& s) { return s["state"] == "online"; }));
+  auto state = mqtt_->last_json(kState);
+  ASSERT_TRUE(state);
+  // The simulated meter starts at 65139 x 0.1 kWh and counts up slowly.
+  const double energy = (*state)["energy_import_kwh"];
+  EXPECT_GE(energy, 6513.9);
+  EXPECT_LT(energy, 6513.9 + 5.0);
+  EXPECT_TRUE((*state).contains("last_seen"));
+  EXPECT_TRUE(published(kAvailability, 0, [](const json& s) { return s["state"] == "online"; }));
+  auto info = mqtt_->last_json("hems2mqtt/bridge/info");
+  ASSERT_TRUE(info);
+  EXPECT_EQ((*info)["meter"]["state"], "joined");
+  EXPECT_EQ((*info)["meter"]["channel"], "0x21");
+  EXPECT_EQ((*info)["meter"]["pan_id"], "8888");
+  // Home Assistant was told about the meter's entities once its identity was known.
+  EXPECT_GT(mqtt_->count_prefix("homeassistant/sensor/"), 3u);
+  // The PAN was kept for the next start.
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "pan-cache"));
+}
+
+TEST_F(MeterWiring, TheNextStartJoinsTheCachedPanWithoutScanning) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  bridge_->shutdown();
+  bridge_.reset();
+  mqtt_ = std::make_shared<MqttRecord>();
+  start();
+  ASSERT_TRUE(wait_reading());
+  for (const auto& m : mqtt_->on("hems2mqtt/bridge/info")) {
+    json info = json::parse(m.payload);
+    EXPECT_NE(info["meter"]["state"], "scanning") << "scanned although the PAN was cached";
+  }
+}
+
+TEST_F(MeterWiring, HomeAssistantsBirthMessageRepublishesDiscoveryAndState) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  const std::size_t from = mark();
+  mqtt_->deliver("homeassistant/status", "offline");
+  loop_.run_ready();
+  EXPECT_EQ(mark(), from) << "an offline birth message must change nothing";
+  mqtt_->deliver("homeassistant/status", "online");
+  loop_.run_ready();
+  EXPECT_GT(mqtt_->count_prefix("homeassistant/sensor/", from), 3u);
+  EXPECT_TRUE(published(kState, from, [](const json& s) { return s.contains("power_w"); }));
+  EXPECT_TRUE(published(kAvailability, from, [](const json& s) { return s["state"] == "online"; }));
+  EXPECT_TRUE(published("hems2mqtt/bridge/info", from));
+}
+
+TEST_F(MeterWiring, ABrokerReconnectRepublishesEverythingRetained) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  mqtt_->lose("connection reset");
+  loop_.run_ready();
+  const std::size_t from = mark();
+  mqtt_->connect();
+  loop_.run_ready();
+  EXPECT_TRUE(published("hems2mqtt/bridge/state", from,
+                        [](const json& s) { return s["state"] == "online"; }));
+  EXPECT_GT(mqtt_->count_prefix("homeassistant/", from), 3u);
+  EXPECT_TRUE(published(kState, from));
+  EXPECT_TRUE(published(kAvailability, from));
+  EXPECT_TRUE(published("hems2mqtt/bridge/devices", from));
+}
+
+TEST_F(MeterWiring, AGetWithATransactionIsAnsweredWithTheValuesAskedFor) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  mqtt_->deliver("hems2mqtt/smart_meter/get", R"({"transaction":"g1","power_w":""})");
+  ASSERT_TRUE(wait_response(kResponse, "g1"));
+  auto answer = response(kResponse, "g1");
+  EXPECT_EQ((*answer)["status"], "ok");
+  EXPECT_TRUE((*answer)["data"].contains("power_w"));
+  EXPECT_FALSE((*answer)["data"].contains("energy_import_kwh"));
+}
+
+TEST_F(MeterWiring, AGetTimesOutWhenTheMeterStaysSilent) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  serial_->sim().console("fault silent-meter 600", loop_.now());
+  const TimePoint asked = loop_.now();
+  mqtt_->deliver("hems2mqtt/smart_meter/get", R"({"transaction":7,"energy_import_kwh":""})");
+  ASSERT_TRUE(run([&] {
+    for (const auto& m : mqtt_->on(kResponse)) {
+      json j = json::parse(m.payload);
+      if (j["transaction"] == 7)
+        return true;
+    }
+    return false;
+  }));
+  auto answer = mqtt_->last_json(kResponse);
+  EXPECT_EQ((*answer)["status"], "error");
+  EXPECT_EQ((*answer)["error"], "the meter did not answer in time");
+  EXPECT_GE(loop_.now() - asked, app::MeterLink::kGetTimeout);
+}
+
+TEST_F(MeterWiring, AGetBeforeTheLinkIsUpIsRefusedAtOnce) {
+  make_bridge(config(), sim_options());
+  bridge_->start();
+  mqtt_->connect();
+  mqtt_->deliver("hems2mqtt/smart_meter/get", R"({"transaction":"early"})");
+  loop_.run_ready();
+  auto answer = response(kResponse, "early");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)["error"], "the meter is not connected");
+}
+
+TEST_F(MeterWiring, RawRequestsToTheMeterAreAnsweredAsTheMeterAnswered) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  mqtt_->deliver("hems2mqtt/bridge/request/echonet",
+                 R"({"transaction":"r1","device":"smart_meter","eoj":"0x028801","esv":"get",)"
+                 R"("properties":{"0x80":"","0xD3":""}})");
+  ASSERT_TRUE(wait_response(kRawResponse, "r1"));
+  auto answer = response(kRawResponse, "r1");
+  EXPECT_EQ((*answer)["status"], "ok") << answer->dump();
+  EXPECT_EQ((*answer)["data"]["esv"], "0x72");
+  EXPECT_EQ((*answer)["data"]["properties"]["0x80"], "30");
+  EXPECT_EQ((*answer)["data"]["properties"]["0xD3"], "00000001");
+}
+
+TEST_F(MeterWiring, RequestsThatBreakTheRulesAreRefusedWithTheReason) {
+  start();
+  const std::size_t from = mark();
+  mqtt_->deliver("hems2mqtt/smart_meter/get", R"({"transaction":{"a":1}})");
+  mqtt_->deliver("hems2mqtt/nothing_here/get", R"({"transaction":"u"})");
+  mqtt_->deliver("hems2mqtt/smart_meter/set", R"({"transaction":"s","power_w":5})");
+  mqtt_->deliver("hems2mqtt/bridge/request/echonet", R"({"transaction":[1],"device":"x"})");
+  mqtt_->deliver("hems2mqtt/bridge/get", "{}");  // not a device: ignored
+  loop_.run_ready();
+  auto meter = mqtt_->on(kResponse, from);
+  ASSERT_EQ(meter.size(), 2u);
+  EXPECT_NE(meter[0].payload.find("transaction"), std::string::npos);
+  EXPECT_NE(meter[1].payload.find("no writable values"), std::string::npos);
+  EXPECT_NE(meter[1].payload.find(R"("transaction":"s")"), std::string::npos);
+  auto unknown = mqtt_->on("hems2mqtt/nothing_here/response", from);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_NE(unknown[0].payload.find("unknown device: nothing_here"), std::string::npos);
+  // The raw request's transaction breaks the same rule as everywhere else.
+  auto raw = mqtt_->on(kRawResponse, from);
+  ASSERT_EQ(raw.size(), 1u);
+  EXPECT_NE(raw[0].payload.find("\\\"transaction\\\" must be"), std::string::npos)
+      << raw[0].payload;
+  EXPECT_TRUE(mqtt_->on("hems2mqtt/bridge/response", from).empty());
+}
+
+TEST_F(MeterWiring, AnUnpluggedDongleIsReopenedAndReadingsResume) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  serial_->set_unplugged(true);
+  ASSERT_TRUE(run([&] {
+    return published(kAvailability, 0, [](const json& s) { return s["state"] == "offline"; });
+  }));
+  const int opens = serial_->opens();
+  const std::size_t from = mark();
+  serial_->set_unplugged(false);
+  ASSERT_TRUE(wait_reading(from));
+  EXPECT_GT(serial_->opens(), opens);
+  EXPECT_TRUE(published(kAvailability, from, [](const json& s) { return s["state"] == "online"; }));
+}
+
+TEST_F(MeterWiring, ShutdownSaysOfflineBeforeItDisconnects) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  const std::size_t from = mark();
+  bridge_->shutdown();
+  EXPECT_TRUE(loop_.stopped());
+  ASSERT_TRUE(mqtt_->stopped_after);
+  const auto& sent = mqtt_->published;
+  std::vector<std::string> before_stop;
+  for (std::size_t i = from; i < *mqtt_->stopped_after; ++i)
+    before_stop.push_back(sent[i].topic + " " + sent[i].payload);
+  EXPECT_NE(std::find(before_stop.begin(), before_stop.end(),
+                      std::string(kAvailability) + R"( {"state":"offline"})"),
+            before_stop.end());
+  ASSERT_FALSE(before_stop.empty());
+  EXPECT_EQ(before_stop.back(), R"(hems2mqtt/bridge/state {"state":"offline"})");
+  EXPECT_EQ(sent.size(), *mqtt_->stopped_after) << "published after the disconnect";
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "health"));
+}
+
+TEST_F(MeterWiring, TheHealthFileIsRefreshedOnlyWhileConnected) {
+  start();
+  loop_.run_ready();
+  const auto health = dir_.path() / "health";
+  ASSERT_TRUE(std::filesystem::exists(health));
+  std::filesystem::remove(health);
+  ASSERT_TRUE(run([&] { return std::filesystem::exists(health); }, 2min));
+  mqtt_->lose("gone");
+  loop_.run_ready();
+  std::filesystem::remove(health);
+  run({}, 3min);
+  EXPECT_FALSE(std::filesystem::exists(health));
+}
+
+}  // namespace
+}  // namespace hems::test

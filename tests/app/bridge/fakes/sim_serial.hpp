@@ -1,0 +1,81 @@
+#pragma once
+
+// The serial transport to an in-process simulated dongle and meter (hems::sim::Simulator, the
+// project's second implementation of the B-route side), on the manual-time loop. The test can
+// unplug it (open fails, reads fail) like a USB dongle pulled out.
+
+#include <memory>
+#include <string>
+
+#include "hems/io/transport.hpp"
+#include "hems/sim/simulator.hpp"
+#include "manual_loop.hpp"
+
+namespace hems::test {
+
+class SimSerial final : public io::Transport {
+ public:
+  static constexpr int kFd = 1001;  // never a real fd: only the manual loop sees it
+
+  SimSerial(ManualLoop& loop, const sim::SimOptions& options)
+      : loop_(loop), sim_(std::make_shared<sim::Simulator>(options, loop.now())) {
+    auto sim = sim_;
+    auto* self = this;
+    loop_.add_source(
+        kFd, ManualLoop::Source{
+                 [self](TimePoint now) { self->pull(now); },
+                 [self] { return self->open_ && (self->unplugged_ || !self->pending_.empty()); },
+                 [sim] { return sim->next_wakeup(); },
+             });
+  }
+  ~SimSerial() override { loop_.remove_source(kFd); }
+
+  sim::Simulator& sim() { return *sim_; }
+  std::shared_ptr<sim::Simulator> shared_sim() { return sim_; }
+  void set_unplugged(bool unplugged) { unplugged_ = unplugged; }
+  int opens() const { return opens_; }
+
+  Result<void> open() override {
+    if (unplugged_)
+      return std::unexpected(Error{"no such device (unplugged)"});
+    open_ = true;
+    ++opens_;
+    pending_.clear();
+    sim_->client_attached(loop_.now());
+    return {};
+  }
+  void close() override { open_ = false; }
+  bool is_open() const override { return open_; }
+  int poll_fd() const override { return kFd; }
+  Result<Bytes> read_available() override {
+    if (unplugged_)
+      return std::unexpected(Error{"device disconnected"});
+    pull(loop_.now());
+    Bytes out;
+    out.swap(pending_);
+    return out;
+  }
+  Result<void> write_all(ByteView bytes) override {
+    if (unplugged_)
+      return std::unexpected(Error{"device disconnected"});
+    sim_->receive(bytes, loop_.now());
+    return {};
+  }
+  std::string description() const override { return "the simulated dongle"; }
+
+ private:
+  void pull(TimePoint now) {
+    Bytes out = sim_->take_output(now);
+    if (open_)
+      pending_.insert(pending_.end(), out.begin(), out.end());
+  }
+
+  ManualLoop& loop_;
+  std::shared_ptr<sim::Simulator> sim_;
+  Bytes pending_;
+  bool open_ = false;
+  bool unplugged_ = false;
+  int opens_ = 0;
+};
+
+}  // namespace hems::test
