@@ -5,9 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "hems/common/log_level.hpp"
+
 namespace hems::app {
 
-enum class Level { error = 0, warning = 1, info = 2, debug = 3, trace = 4 };
+// The cores' level type: their log lines reach log() without a conversion.
+using Level = hems::LogLevel;
 
 std::optional<Level> level_from_string(std::string_view name);
 std::string_view to_string(Level level);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
 
@@ -75,7 +76,7 @@ struct RequestDone {  // the answer to get(), set() or raw(), under the caller's
   std::vector<std::pair<echonet::Property, PropertyOutcome>> results;
 };
 struct LanLog {
-  int level = 3;  // 0 error, 1 warning, 2 info, 3 debug, 4 trace
+  LogLevel level = LogLevel::debug;
   std::string text;
 };
 using Action = std::variant<SendDatagram, DeviceFound, PropertiesUpdated, AvailabilityChanged,
@@ -197,7 +198,7 @@ class Controller {
   void finish_part(std::uint64_t operation, bool force = false);
   void mark_alive(ObjectState& object);
 
-  void log(int level, std::string text);
+  void log(LogLevel level, std::string text);
   std::uint16_t next_tid();
   double next_unit_random();
 

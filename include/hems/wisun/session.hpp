@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
 #include "hems/wisun/dialect.hpp"
 #include "hems/wisun/pan.hpp"
@@ -69,7 +70,7 @@ struct LinkEvent {  // worth a bridge/event message: "joined", "reauthenticated"
   std::string type;
   std::string detail;
 };
-enum class LogLevel { error, warning, info, debug, trace };
+using LogLevel = hems::LogLevel;
 struct LogMessage {
   LogLevel level;
   std::string text;

@@ -24,10 +24,6 @@ namespace {
 using nlohmann::json;
 constexpr const char* kPanCacheFile = "pan-cache";
 
-Level to_level(wisun::LogLevel level) {
-  return static_cast<Level>(static_cast<int>(level));
-}
-
 std::string local_iso8601_now() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
@@ -426,7 +422,7 @@ void Bridge::handle_session_actions() {
             } else if constexpr (std::is_same_v<T, wisun::LinkEvent>) {
               publish_event(a.type, a.detail);
             } else if constexpr (std::is_same_v<T, wisun::LogMessage>) {
-              log(to_level(a.level), a.text);
+              log(a.level, a.text);
             }
           },
           action);
@@ -490,7 +486,7 @@ void Bridge::handle_reader_actions() {
                 break;
               }
             } else if constexpr (std::is_same_v<T, meter::ReaderLog>) {
-              log(static_cast<Level>(a.level), "meter: " + a.text);
+              log(a.level, "meter: " + a.text);
             }
           },
           action);

@@ -164,7 +164,7 @@ void LanBridge::handle_actions() {
             } else if constexpr (std::is_same_v<T, lan::RequestDone>) {
               on_done(a);
             } else if constexpr (std::is_same_v<T, lan::LanLog>) {
-              log(static_cast<Level>(std::clamp(a.level, 0, 4)), "LAN: " + a.text);
+              log(a.level, "LAN: " + a.text);
             }
           },
           action);
