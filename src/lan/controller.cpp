@@ -34,7 +34,7 @@ Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
   config_.poll_interval = std::max(config_.poll_interval, Duration{1});
   config_.discovery_interval = std::max(config_.discovery_interval, Duration{1});
   config_.startup_spacing = std::max(config_.startup_spacing, Duration{1});
-  rng_state_ = config_.seed;
+  rng_ = SplitMix64(config_.seed);
 }
 
 void Controller::start(TimePoint now) {
@@ -316,7 +316,7 @@ void Controller::send(Node& node, Request& request, TimePoint now) {
 Duration Controller::wait_for_try(int sends) {
   const int doublings = std::clamp(sends - 1, 0, 6);
   const double base = static_cast<double>(config_.timeout.count()) * std::pow(2.0, doublings);
-  const double wait = base * (1.0 + config_.jitter * next_unit_random());
+  const double wait = base * (1.0 + config_.jitter * rng_.next_unit());
   return Duration(static_cast<Duration::rep>(std::llround(wait)));
 }
 
@@ -486,15 +486,6 @@ std::uint16_t Controller::next_tid() {
   if (++tid_ == 0)
     ++tid_;  // TID 0 is what devices use for spontaneous notifications
   return tid_;
-}
-
-double Controller::next_unit_random() {
-  // splitmix64: small, and the same sequence everywhere for a given seed.
-  std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
 }  // namespace hems::lan

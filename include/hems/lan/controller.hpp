@@ -15,6 +15,7 @@
 
 #include "hems/common/bytes.hpp"
 #include "hems/common/log_level.hpp"
+#include "hems/common/splitmix64.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
 
@@ -200,7 +201,6 @@ class Controller {
 
   void log(LogLevel level, std::string text);
   std::uint16_t next_tid();
-  double next_unit_random();
 
   ControllerConfig config_;
   std::map<std::string, Node> nodes_;  // by address
@@ -212,7 +212,7 @@ class Controller {
   std::optional<TimePoint> next_discovery_;
   int startup_rounds_left_ = 0;
   std::uint16_t tid_ = 0;
-  std::uint64_t rng_state_ = 0;
+  SplitMix64 rng_;  // the jitter of retry waits
   std::vector<Action> actions_;
 };
 

@@ -1,10 +1,10 @@
-#include "hems/io/backoff.hpp"
+#include "hems/common/backoff.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace hems::io {
+namespace hems {
 namespace {
 
 std::vector<long> take(Backoff& backoff, int count) {
@@ -62,4 +62,4 @@ TEST(Backoff, JitterIsReproducibleFromTheSeedAndStaysInRange) {
 }
 
 }  // namespace
-}  // namespace hems::io
+}  // namespace hems
