@@ -27,6 +27,11 @@ Duration Backoff::next() {
   return Duration(static_cast<Duration::rep>(std::llround(delay)));
 }
 
+Duration Backoff::current() const {
+  const double delay = std::min(current_ms_, static_cast<double>(max_.count()));
+  return Duration(static_cast<Duration::rep>(std::llround(delay)));
+}
+
 void Backoff::reset() {
   current_ms_ = static_cast<double>(initial_.count());
   attempts_ = 0;

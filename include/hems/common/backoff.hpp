@@ -18,6 +18,9 @@ class Backoff {
   void enable_jitter(double fraction, std::uint64_t seed);
 
   Duration next();
+  // The delay next() starts from, before any jitter, without moving on: a caller that grows its
+  // delay only at some events (each round of a retry ladder) reads it between them.
+  Duration current() const;
   void reset();  // after a success: the next delay is `initial` again
   int attempts() const { return attempts_; }
 
