@@ -26,7 +26,7 @@ std::optional<Bytes> SendGate::start() {
   in_flight_ = std::move(queue_.front());
   queue_.pop_front();
   open_ = true;
-  radio_result_seen_ = accepted_ = false;
+  radio_result_seen_ = radio_failed_ = accepted_ = false;
   return in_flight_;
 }
 
@@ -45,7 +45,7 @@ SendVerdict SendGate::on_radio_result(std::optional<std::uint8_t> result, TimePo
     open_ = false;
     return SendVerdict::trouble;
   }
-  radio_result_seen_ = true;
+  radio_result_seen_ = radio_failed_ = true;
   held_until_ = now + config_.retry_pause;
   if (accepted_)
     open_ = false;  // else the exchange ends with the OK still to come
@@ -56,7 +56,9 @@ SendVerdict SendGate::on_accepted() {
   if (!open_)
     return SendVerdict::pending;
   accepted_ = true;
-  if (radio_result_seen_)
+  if (radio_failed_)
+    open_ = false;  // the failure is counted; the frame waits for its retry
+  else if (radio_result_seen_)
     finish();
   return SendVerdict::pending;
 }
@@ -84,7 +86,7 @@ SendVerdict SendGate::on_timeout() {
 void SendGate::abandon() {
   in_flight_.reset();
   open_ = false;
-  radio_result_seen_ = accepted_ = false;
+  radio_result_seen_ = radio_failed_ = accepted_ = false;
 }
 
 bool SendGate::release(TimePoint now) {

@@ -106,6 +106,28 @@ TEST(SendGate, FailuresInARowBecomeTroubleWithTheFrameKept) {
   EXPECT_EQ(gate.start(), frame(1));
 }
 
+// Dongles send EVENT 21 before the OK; a failure reported that way counts like any other.
+TEST(SendGate, RadioFailuresCountWhicheverAnswerComesFirst) {
+  for (bool ok_first : {false, true}) {
+    SendGate gate(config());
+    gate.queue(frame(1));
+    TimePoint now = t0;
+    SendVerdict verdict = SendVerdict::pending;
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(gate.start()) << i;
+      if (ok_first)
+        gate.on_accepted();
+      verdict = gate.on_radio_result(0x01, now);
+      if (!ok_first && verdict != SendVerdict::trouble)
+        gate.on_accepted();
+      now += seconds(5);
+      gate.release(now);
+    }
+    EXPECT_EQ(verdict, SendVerdict::trouble) << "OK first: " << ok_first;
+    EXPECT_EQ(gate.failures(), 3) << "OK first: " << ok_first;
+  }
+}
+
 TEST(SendGate, ARefusedCommandEndsTheExchangeAndPauses) {
   SendGate gate(config());
   gate.queue(frame(1));

@@ -66,13 +66,14 @@ class SendGate {
 
  private:
   void requeue_in_flight();
-  void finish();  // both answers are in: the exchange is over
+  void finish();  // both answers are in and the frame went out: the exchange is over
 
   SendGateConfig config_;
   std::deque<Bytes> queue_;
   std::optional<Bytes> in_flight_;  // written; what the radio made of it not yet known
   bool open_ = false;               // the exchange is under way
   bool radio_result_seen_ = false;  // EVENT 21 (other than address resolution) came
+  bool radio_failed_ = false;       // ... and said the radio could not send the frame
   bool accepted_ = false;           // OK came
   int failures_ = 0;
   std::optional<TimePoint> held_until_;
