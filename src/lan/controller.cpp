@@ -34,7 +34,7 @@ Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
   config_.poll_interval = std::max(config_.poll_interval, Duration{1});
   config_.discovery_interval = std::max(config_.discovery_interval, Duration{1});
   config_.startup_spacing = std::max(config_.startup_spacing, Duration{1});
-  rng_state_ = config_.seed;
+  rng_ = SplitMix64(config_.seed);
 }
 
 void Controller::start(TimePoint now) {
@@ -58,7 +58,7 @@ void Controller::discovery_round(TimePoint now) {
     actions_.push_back(SendDatagram{kMulticastV6, true, payload});
   for (const std::string& host : config_.hosts)
     actions_.push_back(SendDatagram{host, false, payload});
-  log(3, "discovery round, TID " + hex16(tid));
+  log(LogLevel::debug, "discovery round, TID " + hex16(tid));
   if (startup_rounds_left_ > 0)
     --startup_rounds_left_;
   next_discovery_ =
@@ -114,7 +114,7 @@ bool Controller::locate(const std::string& device_id, Node*& node, ObjectState*&
 
 void Controller::reject_at_once(std::string request_id, std::string device_id,
                                 std::vector<echonet::Property> props) {
-  log(1, "request " + request_id + ": no device '" + device_id + "'");
+  log(LogLevel::warning, "request " + request_id + ": no device '" + device_id + "'");
   RequestDone done{std::move(request_id), std::move(device_id), 0, {}};
   for (auto& prop : props)
     done.results.emplace_back(std::move(prop), PropertyOutcome::rejected);
@@ -165,7 +165,7 @@ void Controller::set(std::string request_id, const std::string& device_id,
     if (!need_reply)
       request.frame.esv = esv::set_i;
     if (auto ok = echonet::check_encodable(request.frame); !ok) {
-      log(1, "request " + op.request_id + ": cannot send: " + ok.error().message);
+      log(LogLevel::warning, "request " + op.request_id + ": cannot send: " + ok.error().message);
       for (auto& prop : request.frame.properties)
         op.results.emplace_back(std::move(prop), PropertyOutcome::rejected);
       continue;
@@ -182,7 +182,7 @@ void Controller::set(std::string request_id, const std::string& device_id,
 void Controller::raw(std::string request_id, const std::string& address, echonet::Frame frame,
                      TimePoint now) {
   if (auto ok = echonet::check_encodable(frame); !ok) {
-    log(1, "request " + request_id + ": cannot send: " + ok.error().message);
+    log(LogLevel::warning, "request " + request_id + ": cannot send: " + ok.error().message);
     reject_at_once(std::move(request_id), "", frame.properties);
     return;
   }
@@ -250,7 +250,7 @@ int Controller::enqueue_gets(Node& node, Purpose purpose, echonet::Eoj eoj,
 void Controller::schedule_object(Node& node, ObjectState& object, TimePoint now) {
   object.next_due = now + config_.poll_interval;
   if (object.outstanding > 0) {
-    log(3, object.info.id + ": previous poll still running, skipping this one");
+    log(LogLevel::debug, object.info.id + ": previous poll still running, skipping this one");
     return;
   }
   if (!object.announced) {
@@ -271,11 +271,12 @@ void Controller::poll_round_done(Node& node, ObjectState& object) {
   if (!object.poll_failed || object.poll_answered)
     return;
   ++object.failures;
-  log(2, object.info.id + ": poll unanswered, " + std::to_string(object.failures) + " in a row");
+  log(LogLevel::info,
+      object.info.id + ": poll unanswered, " + std::to_string(object.failures) + " in a row");
   if (object.online && object.failures >= config_.failures_before_offline) {
     object.online = false;
     actions_.push_back(AvailabilityChanged{object.info.id, false});
-    log(1, object.info.id + " at " + node.address + " is offline");
+    log(LogLevel::warning, object.info.id + " at " + node.address + " is offline");
   }
 }
 
@@ -308,14 +309,14 @@ void Controller::send(Node& node, Request& request, TimePoint now) {
       now + (request.frame.esv == esv::set_i ? config_.timeout : wait_for_try(request.sends));
   actions_.push_back(SendDatagram{node.address, false, echonet::encode(request.frame)});
   if (request.sends > 1)
-    log(3, node.address + ": retry " + std::to_string(request.sends - 1) + " of TID " +
-               hex16(request.frame.tid));
+    log(LogLevel::debug, node.address + ": retry " + std::to_string(request.sends - 1) +
+                             " of TID " + hex16(request.frame.tid));
 }
 
 Duration Controller::wait_for_try(int sends) {
   const int doublings = std::clamp(sends - 1, 0, 6);
   const double base = static_cast<double>(config_.timeout.count()) * std::pow(2.0, doublings);
-  const double wait = base * (1.0 + config_.jitter * next_unit_random());
+  const double wait = base * (1.0 + config_.jitter * rng_.next_unit());
   return Duration(static_cast<Duration::rep>(std::llround(wait)));
 }
 
@@ -342,8 +343,9 @@ void Controller::split(Node& node, Request request) {
   const std::uint64_t group = next_split_group_++;
   const auto count = static_cast<int>(request.frame.properties.size());
   split_groups_[group].pending = count;
-  log(2, node.address + ": no answer to a Get of " + std::to_string(count) + " EPCs from " +
-             request.frame.deoj.to_string() + "; asking one EPC at a time");
+  log(LogLevel::info, node.address + ": no answer to a Get of " + std::to_string(count) +
+                          " EPCs from " + request.frame.deoj.to_string() +
+                          "; asking one EPC at a time");
   std::deque<Request>& queue = queue_for(node, request.purpose);
   for (auto it = request.frame.properties.rbegin(); it != request.frame.properties.rend(); ++it) {
     Request part;
@@ -426,7 +428,7 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
                            hex16(request.frame.tid);
   switch (request.purpose) {
     case Purpose::identify:
-      log(1, node.address + ": no answer to identification (" + what + ")");
+      log(LogLevel::warning, node.address + ": no answer to identification (" + what + ")");
       if (--node.identify_outstanding <= 0) {
         node.identify_outstanding = 0;
         advance_identity(node, now);
@@ -434,14 +436,15 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
       return;
     case Purpose::maps:
       if (ObjectState* object = object_for(node, request.frame.deoj)) {
-        log(1, node.address + ": no answer to the property map request (" + what + ")");
+        log(LogLevel::warning,
+            node.address + ": no answer to the property map request (" + what + ")");
         if (--object->outstanding <= 0)
           maps_round_done(node, *object, now);
       }
       return;
     case Purpose::poll:
       if (ObjectState* object = object_for(node, request.frame.deoj)) {
-        log(3, object->info.id + ": poll unanswered (" + what + ")");
+        log(LogLevel::debug, object->info.id + ": poll unanswered (" + what + ")");
         object->poll_failed = true;
         if (--object->outstanding <= 0)
           poll_round_done(node, *object);
@@ -458,7 +461,8 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
       // A SetI is answered only when it fails, so silence means it was taken.
       const bool silent_ok = request.frame.esv == esv::set_i;
       if (!silent_ok)
-        log(1, node.address + ": request " + op->second.request_id + " timed out (" + what + ")");
+        log(LogLevel::warning,
+            node.address + ": request " + op->second.request_id + " timed out (" + what + ")");
       for (const echonet::Property& prop : request.frame.properties) {
         echonet::Property reported = prop;
         if (request.purpose == Purpose::raw)
@@ -474,7 +478,7 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
 
 // ---- small things ----------------------------------------------------------------------------
 
-void Controller::log(int level, std::string text) {
+void Controller::log(LogLevel level, std::string text) {
   actions_.push_back(LanLog{level, std::move(text)});
 }
 
@@ -482,15 +486,6 @@ std::uint16_t Controller::next_tid() {
   if (++tid_ == 0)
     ++tid_;  // TID 0 is what devices use for spontaneous notifications
   return tid_;
-}
-
-double Controller::next_unit_random() {
-  // splitmix64: small, and the same sequence everywhere for a given seed.
-  std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
 }  // namespace hems::lan

@@ -16,7 +16,7 @@ namespace esv = echonet::esv;
 void Controller::on_datagram(const std::string& from, ByteView payload, TimePoint now) {
   auto decoded = echonet::decode(payload);
   if (!decoded) {
-    log(3, "dropped a datagram from " + from + ": " + decoded.error().message);
+    log(LogLevel::debug, "dropped a datagram from " + from + ": " + decoded.error().message);
     return;
   }
   const echonet::Frame& frame = *decoded;
@@ -44,15 +44,16 @@ void Controller::on_datagram(const std::string& from, ByteView payload, TimePoin
     pump(now);
     return;
   }
-  log(3, "dropped " + echonet::esv_name(frame.esv) + " TID " + hex16(frame.tid) + " from " + from +
-             " " + frame.seoj.to_string() + ": not an answer to anything in flight");
+  log(LogLevel::debug, "dropped " + echonet::esv_name(frame.esv) + " TID " + hex16(frame.tid) +
+                           " from " + from + " " + frame.seoj.to_string() +
+                           ": not an answer to anything in flight");
 }
 
 void Controller::on_discovery_answer(const std::string& from, const echonet::Frame& frame,
                                      TimePoint now) {
   Node& node = node_for(from);
   if (!node.discovered)
-    log(2, "node at " + from + " answered discovery");
+    log(LogLevel::info, "node at " + from + " answered discovery");
   node.discovered = true;
   node.split_futile = false;
   // What the answer lists (even without a value) need not be asked again.
@@ -78,7 +79,7 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
   if (instances != nullptr) {
     // A node announcing its objects: a late joiner, or one that gained an object.
     if (it == nodes_.end())
-      log(2, "node at " + from + " announced itself");
+      log(LogLevel::info, "node at " + from + " announced itself");
     Node& node = node_for(from);
     node.discovered = true;
     apply_node_profile(node, {*instances});
@@ -87,7 +88,8 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
     return;
   }
   if (it == nodes_.end() || !it->second.discovered) {
-    log(3, "dropped " + echonet::esv_name(frame.esv) + " from unknown sender " + from);
+    log(LogLevel::debug,
+        "dropped " + echonet::esv_name(frame.esv) + " from unknown sender " + from);
     return;
   }
   Node& node = it->second;
@@ -98,8 +100,8 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
   }
   ObjectState* object = object_for(node, frame.seoj);
   if (object == nullptr || !object->announced) {
-    log(3, "dropped " + echonet::esv_name(frame.esv) + " from " + from + ": no device " +
-               frame.seoj.to_string() + " known there");
+    log(LogLevel::debug, "dropped " + echonet::esv_name(frame.esv) + " from " + from +
+                             ": no device " + frame.seoj.to_string() + " known there");
     return;
   }
   mark_alive(*object);
@@ -117,7 +119,7 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
   if (request.split_group) {
     // A part of a split Get was answered: this node wants one EPC per Get from now on.
     if (!node.single_epc)
-      log(2, node.address + ": answers single-EPC Gets only; polling it that way");
+      log(LogLevel::info, node.address + ": answers single-EPC Gets only; polling it that way");
     node.single_epc = true;
     leave_group(request, true);
   }
@@ -142,8 +144,8 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
           continue;
         auto epcs = echonet::decode_property_map(prop.edt);
         if (!epcs) {
-          log(1, object->info.id + ": bad property map " + hex8(prop.epc) + ": " +
-                     epcs.error().message);
+          log(LogLevel::warning, object->info.id + ": bad property map " + hex8(prop.epc) + ": " +
+                                     epcs.error().message);
           continue;
         }
         if (prop.epc == kGetMap)
@@ -245,8 +247,9 @@ void Controller::apply_node_profile(Node& node, const std::vector<echonet::Prope
         if (node.node_id.empty())
           node.node_id = prop.edt;
         else if (node.node_id != prop.edt)
-          log(1, node.address + ": identification number changed from " + to_hex(node.node_id) +
-                     " to " + to_hex(prop.edt) + "; keeping the first");
+          log(LogLevel::warning, node.address + ": identification number changed from " +
+                                     to_hex(node.node_id) + " to " + to_hex(prop.edt) +
+                                     "; keeping the first");
         break;
       case kManufacturer:
         if (prop.edt.size() == 3)
@@ -294,9 +297,10 @@ void Controller::advance_identity(Node& node, TimePoint now) {
   }
   node.identified = true;
   if (node.node_id.empty())
-    log(1, node.address + ": no identification number (0x83); its ids follow its address");
+    log(LogLevel::warning,
+        node.address + ": no identification number (0x83); its ids follow its address");
   if (node.instances.empty())
-    log(1, node.address + ": lists no device objects");
+    log(LogLevel::warning, node.address + ": lists no device objects");
   adopt_moved_node(node);
   create_objects(node, now);
 }
@@ -311,7 +315,7 @@ void Controller::adopt_moved_node(Node& node) {
   if (old == nodes_.end())
     return;
   Node& previous = old->second;
-  log(2,
+  log(LogLevel::info,
       "node " + node_uid(node.node_id) + " moved from " + previous.address + " to " + node.address);
   node.objects = std::move(previous.objects);
   node.single_epc = previous.single_epc;
@@ -371,7 +375,8 @@ void Controller::maps_round_done(Node& node, ObjectState& object, TimePoint now)
   // Forgotten until an instance list names it again (every discovery round asks for one), so
   // an object that is not there, or a corrupted announcement, cannot keep the node's queue busy.
   const echonet::Eoj eoj = object.info.eoj;
-  log(1, node.address + ": " + eoj.to_string() + " did not answer; dropped until listed again");
+  log(LogLevel::warning,
+      node.address + ": " + eoj.to_string() + " did not answer; dropped until listed again");
   node.instances.erase(std::remove(node.instances.begin(), node.instances.end(), eoj),
                        node.instances.end());
   node.objects.erase(eoj);
@@ -387,15 +392,16 @@ void Controller::announce(Node& node, ObjectState& object, TimePoint now) {
     const std::string wanted = object.info.id;
     object.info.id += '_';  // not `"_" + address_slug(...)`: a false -Wrestrict with GCC 12 -O2
     object.info.id += address_slug(node.address);
-    log(1, "device id " + wanted + " is taken by " + taken->second.address + "; using " +
-               object.info.id);
+    log(LogLevel::warning, "device id " + wanted + " is taken by " + taken->second.address +
+                               "; using " + object.info.id);
   }
   object.announced = true;
   object.online = true;
   object.failures = 0;
   object.next_due = now;  // first poll right away
   devices_[object.info.id] = object.info;
-  log(2, "found " + object.info.id + " (" + object.info.eoj.to_string() + ") at " + node.address);
+  log(LogLevel::info,
+      "found " + object.info.id + " (" + object.info.eoj.to_string() + ") at " + node.address);
   actions_.push_back(DeviceFound{object.info});
   actions_.push_back(AvailabilityChanged{object.info.id, true});
 }
@@ -404,7 +410,7 @@ void Controller::mark_alive(ObjectState& object) {
   object.failures = 0;
   if (object.announced && !object.online) {
     object.online = true;
-    log(2, object.info.id + " is back online");
+    log(LogLevel::info, object.info.id + " is back online");
     actions_.push_back(AvailabilityChanged{object.info.id, true});
   }
 }

@@ -172,11 +172,12 @@ void Reader::transmit(TimePoint now) {
 void Reader::on_timer(TimePoint now) {
   if (in_flight_ && now >= in_flight_->deadline) {
     if (in_flight_->tries_left > 0) {
-      log(3, "no answer from the meter; sending the request again");
+      log(LogLevel::debug, "no answer from the meter; sending the request again");
       transmit(now);
       return;
     }
-    log(1, "the meter did not answer a request after " + std::to_string(config_.tries) + " tries");
+    log(LogLevel::warning,
+        "the meter did not answer a request after " + std::to_string(config_.tries) + " tries");
     if (!in_flight_->raw_id.empty()) {
       actions_.emplace_back(RawReply{in_flight_->raw_id, std::nullopt});
     }
@@ -193,13 +194,14 @@ void Reader::on_timer(TimePoint now) {
 void Reader::on_frame(ByteView payload, TimePoint now) {
   auto decoded = echonet::decode(payload);
   if (!decoded) {
-    log(1, "dropped a malformed ECHONET Lite frame from the meter: " + decoded.error().message);
+    log(LogLevel::warning,
+        "dropped a malformed ECHONET Lite frame from the meter: " + decoded.error().message);
     return;
   }
   const echonet::Frame& frame = *decoded;
   if (frame.seoj == echonet::kNodeProfile) {
     if (frame.esv == echonet::esv::inf || frame.esv == echonet::esv::infc) {
-      log(3, "the meter announced its instance list");
+      log(LogLevel::debug, "the meter announced its instance list");
     }
     if (frame.esv == echonet::esv::infc) {
       actions_.emplace_back(SendFrame{echonet::encode(echonet::make_infc_response(frame))});
@@ -207,7 +209,7 @@ void Reader::on_frame(ByteView payload, TimePoint now) {
     return;
   }
   if (!is_meter(frame.seoj)) {
-    log(3, "ignored a frame from " + frame.seoj.to_string() + " (not a smart meter)");
+    log(LogLevel::debug, "ignored a frame from " + frame.seoj.to_string() + " (not a smart meter)");
     return;
   }
   const std::uint8_t esv = frame.esv;
@@ -220,7 +222,8 @@ void Reader::on_frame(ByteView payload, TimePoint now) {
     return;
   }
   if (!in_flight_ || frame.tid != in_flight_->frame.tid) {
-    log(3, "ignored a reply with TID " + std::to_string(frame.tid) + " that matches no request");
+    log(LogLevel::debug,
+        "ignored a reply with TID " + std::to_string(frame.tid) + " that matches no request");
     return;
   }
   complete(frame, now);
@@ -244,7 +247,7 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
           missing += ' ';  // not `" " + epc_hex(...)`: a false -Wrestrict with GCC 12 at -O2
         missing += epc_hex(p.epc);
       }
-      log(3, "the meter does not have " + missing + "; using the rest of its answer");
+      log(LogLevel::debug, "the meter does not have " + missing + "; using the rest of its answer");
     }
     const bool identity_request =
         std::any_of(request.frame.properties.begin(), request.frame.properties.end(),
@@ -286,21 +289,21 @@ void Reader::apply_identity(const echonet::Frame& frame) {
         if (auto v = sm::decode_coefficient(p.edt)) {
           id.coefficient = *v;
         } else {
-          log(1, "ignored the meter's coefficient: " + v.error().message);
+          log(LogLevel::warning, "ignored the meter's coefficient: " + v.error().message);
         }
         break;
       case kDigits:
         if (auto v = sm::decode_effective_digits(p.edt)) {
           id.digits = *v;
         } else {
-          log(1, "bad effective digits from the meter: " + v.error().message);
+          log(LogLevel::warning, "bad effective digits from the meter: " + v.error().message);
         }
         break;
       case kUnit:
         if (auto v = sm::decode_energy_unit(p.edt)) {
           id.unit_kwh = *v;
         } else {
-          log(1, "bad energy unit from the meter: " + v.error().message);
+          log(LogLevel::warning, "bad energy unit from the meter: " + v.error().message);
         }
         break;
       default:
@@ -308,7 +311,7 @@ void Reader::apply_identity(const echonet::Frame& frame) {
     }
   }
   if (!id.complete()) {
-    log(1,
+    log(LogLevel::warning,
         "the meter did not give its energy unit and digits; energy values are held back "
         "until it does");
     identity_ = id;
@@ -324,7 +327,7 @@ void Reader::apply_identity(const echonet::Frame& frame) {
   std::snprintf(buf, sizeof buf,
                 "meter identity: unit %g kWh, coefficient %u, %u digits, %zu readable properties",
                 id.unit_kwh, id.coefficient, static_cast<unsigned>(id.digits), id.get_map.size());
-  log(2, buf);
+  log(LogLevel::info, buf);
   actions_.emplace_back(IdentityRead{identity_});
 }
 
@@ -339,12 +342,12 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
       case kPower: {
         auto v = sm::decode_instant_power(p.edt);
         if (!v) {
-          log(1, "dropped instantaneous power: " + v.error().message);
+          log(LogLevel::warning, "dropped instantaneous power: " + v.error().message);
         } else if (!v->ok()) {
-          log(3,
+          log(LogLevel::debug,
               "instantaneous power not available (" + std::string(sm::to_string(v->status)) + ")");
         } else if (auto verdict = plausibility_.check_power(v->value); !verdict.accept) {
-          log(1, "dropped instantaneous power: " + verdict.reason);
+          log(LogLevel::warning, "dropped instantaneous power: " + verdict.reason);
         } else {
           update.power_w = v->value;
         }
@@ -353,20 +356,20 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
       case kCurrents: {
         auto v = sm::decode_instant_currents(p.edt);
         if (!v) {
-          log(1, "dropped instantaneous currents: " + v.error().message);
+          log(LogLevel::warning, "dropped instantaneous currents: " + v.error().message);
           break;
         }
         auto take = [&](const sm::Measured<double>& m, std::optional<double>& out,
                         const char* phase) {
           if (!m.ok()) {
             if (m.status != sm::Status::no_data) {
-              log(3, std::string("current ") + phase + " not available (" +
-                         std::string(sm::to_string(m.status)) + ")");
+              log(LogLevel::debug, std::string("current ") + phase + " not available (" +
+                                       std::string(sm::to_string(m.status)) + ")");
             }
             return;
           }
           if (auto verdict = plausibility_.check_current(m.value); !verdict.accept) {
-            log(1, "dropped current " + std::string(phase) + ": " + verdict.reason);
+            log(LogLevel::warning, "dropped current " + std::string(phase) + ": " + verdict.reason);
             return;
           }
           out = m.value;
@@ -380,11 +383,11 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
         const bool import = p.epc == kImport;
         auto v = sm::decode_cumulative(p.edt);
         if (!v) {
-          log(1, "dropped cumulative energy: " + v.error().message);
+          log(LogLevel::warning, "dropped cumulative energy: " + v.error().message);
           break;
         }
         if (!v->ok()) {
-          log(3, "cumulative energy not available");
+          log(LogLevel::debug, "cumulative energy not available");
           break;
         }
         if (!identity_read_)
@@ -393,11 +396,11 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
             import ? Plausibility::Counter::import_energy : Plausibility::Counter::export_energy,
             v->value, identity_.digits, kwh_per_count, now);
         if (!verdict.accept) {
-          log(1, "dropped cumulative energy: " + verdict.reason);
+          log(LogLevel::warning, "dropped cumulative energy: " + verdict.reason);
           break;
         }
         if (!verdict.reason.empty())
-          log(1, verdict.reason);
+          log(LogLevel::warning, verdict.reason);
         const double kwh = sm::to_kwh(v->value, identity_.coefficient, identity_.unit_kwh);
         (import ? update.energy_import_kwh : update.energy_export_kwh) = kwh;
         break;
@@ -407,7 +410,7 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
         const bool import = p.epc == kFixedImport;
         auto v = sm::decode_fixed_energy(p.edt);
         if (!v) {
-          log(1, "dropped fixed-time energy: " + v.error().message);
+          log(LogLevel::warning, "dropped fixed-time energy: " + v.error().message);
           break;
         }
         if (!v->raw.ok() || !identity_read_)
@@ -418,7 +421,7 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
                 m *= 10;
               return m;
             }()) {
-          log(1, "dropped fixed-time energy beyond the meter's digits");
+          log(LogLevel::warning, "dropped fixed-time energy beyond the meter's digits");
           break;
         }
         const double kwh = sm::to_kwh(v->raw.value, identity_.coefficient, identity_.unit_kwh);
@@ -467,7 +470,7 @@ std::vector<ReaderAction> Reader::take_actions() {
   return std::exchange(actions_, {});
 }
 
-void Reader::log(int level, std::string text) {
+void Reader::log(LogLevel level, std::string text) {
   actions_.emplace_back(ReaderLog{level, std::move(text)});
 }
 

@@ -61,7 +61,7 @@ TEST_P(LanMalformed, IsDroppedWithADebugLog) {
   ASSERT_EQ(lan.actions.size(), 1u) << GetParam().name;
   const auto* log = std::get_if<LanLog>(&lan.actions[0]);
   ASSERT_NE(log, nullptr) << GetParam().name;
-  EXPECT_EQ(log->level, 3) << log->text;
+  EXPECT_EQ(log->level, LogLevel::debug) << log->text;
   EXPECT_EQ(lan.controller.devices().size(), devices_before);
   // And the controller carries on: the device is still polled and answers.
   lan.run_for(61s);

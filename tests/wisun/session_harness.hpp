@@ -39,6 +39,8 @@ struct Harness {
         log_texts.push_back(w->log_text);
       } else if (auto* l = std::get_if<LogMessage>(&a)) {
         log_texts.push_back(l->text);
+        // Every state change a test drives must be one docs/session-states.md draws.
+        EXPECT_EQ(l->text.find("undeclared state change"), std::string::npos) << l->text;
       }
       actions.push_back(std::move(a));
     }

@@ -257,6 +257,25 @@ TEST(Session, RadioSendFailureIsRetriedWithTheSameFrame) {
   EXPECT_EQ(h.last_write(), sent);
 }
 
+// The dongle reports the radio's result before the OK; three failures in a row in that order
+// start the recovery like any other three.
+TEST(Session, RadioSendFailuresInARowStartTheRecovery) {
+  JoinedHarness h;
+  h.session.send_frame(bytes_of(kGetE7), h.now);
+  h.collect();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    ASSERT_TRUE(h.last_write().starts_with("SKSENDTO")) << attempt;
+    EXPECT_EQ(h.session.status().state, LinkState::joined) << attempt;
+    h.feed(std::string("EVENT 21 ") + kMeterIp + " 01\r\nOK\r\n");
+    if (attempt < 2) {
+      ASSERT_TRUE(h.advance_until_write(Duration(6000)));
+    }
+  }
+  EXPECT_EQ(h.session.status().state, LinkState::waiting);
+  EXPECT_NE(h.last<StateChanged>()->detail.find("radio sends keep failing"), std::string::npos)
+      << h.last<StateChanged>()->detail;
+}
+
 TEST(Session, RecoveryLadderEscalatesAndNeverSpins) {
   JoinedHarness h;
   // Rung 1: join again (SKTERM first), after a pause.

@@ -9,7 +9,7 @@
 
 namespace hems::app {
 
-// The cores' level: their lines are logged as they come.
+// The cores' level type: their log lines reach log() without a conversion.
 using Level = hems::LogLevel;
 
 std::optional<Level> level_from_string(std::string_view name);

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "hems/common/log_level.hpp"
+#include "hems/common/splitmix64.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
 
@@ -75,7 +77,7 @@ struct RequestDone {  // the answer to get(), set() or raw(), under the caller's
   std::vector<std::pair<echonet::Property, PropertyOutcome>> results;
 };
 struct LanLog {
-  int level = 3;  // 0 error, 1 warning, 2 info, 3 debug, 4 trace
+  LogLevel level = LogLevel::debug;
   std::string text;
 };
 using Action = std::variant<SendDatagram, DeviceFound, PropertiesUpdated, AvailabilityChanged,
@@ -197,9 +199,8 @@ class Controller {
   void finish_part(std::uint64_t operation, bool force = false);
   void mark_alive(ObjectState& object);
 
-  void log(int level, std::string text);
+  void log(LogLevel level, std::string text);
   std::uint16_t next_tid();
-  double next_unit_random();
 
   ControllerConfig config_;
   std::map<std::string, Node> nodes_;  // by address
@@ -211,7 +212,7 @@ class Controller {
   std::optional<TimePoint> next_discovery_;
   int startup_rounds_left_ = 0;
   std::uint16_t tid_ = 0;
-  std::uint64_t rng_state_ = 0;
+  SplitMix64 rng_;  // the jitter of retry waits
   std::vector<Action> actions_;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
 #include "hems/meter/plausibility.hpp"
@@ -41,7 +42,7 @@ struct RawReply {  // answer to submit_raw
   std::optional<echonet::Frame> frame;  // nullopt: timed out
 };
 struct ReaderLog {
-  int level;  // 0 error, 1 warning, 2 info, 3 debug, 4 trace
+  LogLevel level;
   std::string text;
 };
 using ReaderAction = std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterUnresponsive,
@@ -91,7 +92,7 @@ class Reader {
   void complete(const echonet::Frame& reply, TimePoint now);
   void apply_properties(const echonet::Frame& frame, bool from_request, TimePoint now);
   void apply_identity(const echonet::Frame& frame);
-  void log(int level, std::string text);
+  void log(LogLevel level, std::string text);
   std::uint16_t next_tid();
   std::vector<std::uint8_t> supported(std::initializer_list<std::uint8_t> epcs) const;
 

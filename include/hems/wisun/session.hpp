@@ -1,48 +1,43 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
 #include "hems/wisun/dialect.hpp"
+#include "hems/wisun/link_state.hpp"
 #include "hems/wisun/pan.hpp"
 #include "hems/wisun/records.hpp"
+#include "hems/wisun/recovery_ladder.hpp"
+#include "hems/wisun/scan_ladder.hpp"
+#include "hems/wisun/send_gate.hpp"
 #include "hems/wisun/stream_parser.hpp"
 
 namespace hems::wisun {
-
-enum class LinkState {
-  closed,            // transport not open (waiting to open or reopen it)
-  initialising,      // talking to the dongle: version, info, credentials
-  scanning,          // active scan for the meter's PAN
-  joining,           // PANA authentication running
-  joined,            // session up: ECHONET frames can be sent
-  reauthenticating,  // the dongle renews the PANA session (EVENT 29); sends are held
-  waiting,           // pause before the next recovery step
-};
-std::string_view to_string(LinkState state);
 
 struct SessionConfig {
   std::string route_b_id;             // 32 characters; never logged
   std::string password;               // 12 characters; never logged
   std::optional<Dialect> dialect;     // nullopt: detect from SKINFO
   std::optional<PanInfo> cached_pan;  // join directly, scan only when that fails
-  std::vector<std::uint8_t> scan_durations{4, 5, 6, 6, 7, 8};  // increasing, one per attempt
-  Duration command_timeout{5000};                              // OK/FAIL after a command
-  Duration join_timeout{45000};      // EVENT 25/24 after SKJOIN (PANA retransmits ~38 s)
-  Duration send_timeout{15000};      // EVENT 21 after SKSENDTO
-  Duration settle_after_join{1000};  // quiet time before the first request
-  Duration retry_pause{5000};        // between attempts of the same step
-  Duration max_pause{600000};        // cap for the growing pause between ladder rounds
-  int joins_before_rescan = 3;       // SKJOIN failures before the PAN is scanned again
-  int rescans_before_reopen = 2;     // failed rescans before the serial port is reopened
+  // One active scan per DURATION, in order, until the meter answers (see scan_ladder()).
+  std::vector<std::uint8_t> scan_durations = scan_ladder(kDefaultScanDurationMax);
+  Duration command_timeout = seconds(5);    // OK/FAIL after a command
+  Duration join_timeout = seconds(45);      // EVENT 25/24 after SKJOIN (PANA retransmits ~38 s)
+  Duration send_timeout = seconds(15);      // EVENT 21 after SKSENDTO
+  Duration settle_after_join = seconds(1);  // quiet time before the first request
+  Duration retry_pause = seconds(5);        // between attempts of the same step
+  Duration max_pause = std::chrono::minutes(10);  // cap for the growing pause between rounds
+  int joins_before_rescan = 3;                    // SKJOIN failures before the PAN is scanned again
+  int rescans_before_reopen = 2;  // failed rescans before the serial port is reopened
   int command_timeouts_before_reopen = 2;
-  int send_failures_before_rejoin = 3;  // EVENT 21 failures in a row before a rejoin
+  int send_failures_before_rejoin = 3;  // failed sends in a row before the recovery ladder
 };
 
 // What the session asks its owner to do, in order.
@@ -69,7 +64,7 @@ struct LinkEvent {  // worth a bridge/event message: "joined", "reauthenticated"
   std::string type;
   std::string detail;
 };
-enum class LogLevel { error, warning, info, debug, trace };
+using LogLevel = hems::LogLevel;
 struct LogMessage {
   LogLevel level;
   std::string text;
@@ -92,7 +87,13 @@ struct LinkStatus {
 // The SKSTACK IP session with the smart meter, as a state machine: bytes and time in, actions
 // out. It keeps the PANA session up for months: scan, join, re-authentication, transmit-limit
 // gating and an escalating recovery ladder (retry, join again, rescan, reopen the port, reset
-// the dongle), each step after a pause that grows, so it never spins.
+// the dongle), each step after a pause that grows, so it never spins. Its states and their
+// transitions are drawn in docs/session-states.md.
+//
+// The work is split by phase: session.cpp takes the inputs, session_dispatch.cpp routes each
+// record and deadline to the phase it belongs to, session_startup.cpp talks to the dongle up to
+// the credentials, session_join.cpp finds and joins the meter's PAN, and session_link.cpp keeps
+// the joined link (sends, events, recovery).
 class Session {
  public:
   explicit Session(SessionConfig config);
@@ -120,9 +121,9 @@ class Session {
   const LinkStatus& status() const { return status_; }
 
  private:
+  // The command the session waits on (or, for the *_wait steps, the event).
   enum class Step {
     none,
-    flush,
     echo_off,
     version,
     app_version,
@@ -145,29 +146,53 @@ class Session {
     sendto,
     pause,
   };
-  enum class Recovery { rejoin, rescan, reopen, reset };
 
+  // session_dispatch.cpp: what each record and passed deadline means.
   void handle(const Record& record, TimePoint now);
   void handle_ok(const OkRecord& ok, TimePoint now);
   void handle_fail(const FailRecord& fail, TimePoint now);
   void handle_event(const EventRecord& event, TimePoint now);
-  void handle_udp(const UdpRecord& udp, TimePoint now);
+  void deadline_passed(TimePoint now);
+  void command_timed_out(TimePoint now);
 
+  // session.cpp: commands, state and log.
   void command(Step step, std::string line, TimePoint now, std::string log_text = {});
-  void begin_init(TimePoint now);
-  void after_credentials(TimePoint now);
-  void begin_scan(TimePoint now);
-  void finish_scan(TimePoint now);
-  void begin_join(TimePoint now);
-  void joined(TimePoint now);
-  void pump_sends(TimePoint now);
-  void pause_then(Recovery next, Duration pause, TimePoint now, std::string why);
-  void escalate(TimePoint now, std::string why);
-  void run_recovery(Recovery step, TimePoint now);
   void set_state(LinkState state, std::string detail,
                  LogLevel level_if_unchanged = LogLevel::debug);
   void log(LogLevel level, std::string text);
   Dialect dialect() const { return status_.dialect.value_or(Dialect::single_hop); }
+  void use_dialect(Dialect dialect);
+
+  // session_startup.cpp: from an open port to the credentials.
+  void begin_init(TimePoint now);
+  void startup_ok(const OkRecord& ok, TimePoint now);
+  void startup_fail(const FailRecord& fail, TimePoint now);
+  void after_credentials(TimePoint now);
+
+  // session_join.cpp: scanning for the meter, joining it, ending a session.
+  void begin_scan(TimePoint now);
+  void scan_failed(const FailRecord& fail, TimePoint now);
+  void finish_scan(TimePoint now);
+  void begin_join(TimePoint now);
+  void join_ok(TimePoint now);
+  void join_fail(const FailRecord& fail, TimePoint now);
+  void on_link_local(const Ipv6Record& address, TimePoint now);
+  void on_join_refused(TimePoint now);   // EVENT 24
+  void on_join_accepted(TimePoint now);  // EVENT 25
+  void joined(TimePoint now);
+  void terminated(TimePoint now, std::string detail);  // SKTERM done: stop, or join again
+
+  // session_link.cpp: the joined link.
+  void pump_sends(TimePoint now);
+  void after_send_reply(SendVerdict verdict, std::string why, TimePoint now);
+  void on_send_result(const EventRecord& event, TimePoint now);    // EVENT 21
+  void on_session_ended(const EventRecord& event, TimePoint now);  // EVENT 26, 27, 28
+  void on_session_expired(TimePoint now);                          // EVENT 29
+  void on_transmit_limit(bool limited, TimePoint now);             // EVENT 32, 33
+  void handle_udp(const UdpRecord& udp);
+  void pause_then(Recovery next, Duration pause, TimePoint now, std::string why);
+  void escalate(TimePoint now, std::string why);
+  void run_recovery(Recovery step, TimePoint now);
 
   SessionConfig config_;
   StreamParser parser_;
@@ -175,7 +200,7 @@ class Session {
   std::vector<Action> actions_;
 
   Step step_ = Step::none;
-  std::optional<TimePoint> deadline_;
+  std::optional<TimePoint> deadline_;  // the current step's
   Recovery after_pause_ = Recovery::rejoin;
   bool dialect_fixed_ = false;     // from the config: never switched
   bool dialect_switched_ = false;  // auto: one fallback after ER05 on SKSCAN
@@ -188,19 +213,9 @@ class Session {
   std::optional<PanInfo> target_;  // the PAN being joined
   bool target_from_cache_ = false;
 
-  int join_failures_ = 0;
-  int rescan_failures_ = 0;
-  int command_timeouts_ = 0;
-  int send_failures_ = 0;
-  int unresponsive_reports_ = 0;
-  int trouble_ = 0;        // position on the recovery ladder since the meter last answered
-  int ladder_rounds_ = 0;  // full rounds of the ladder without success: grows the pause
-
-  std::deque<Bytes> outbox_;
-  std::optional<Bytes> in_flight_;  // sent, waiting for EVENT 21 + OK
-  bool event21_seen_ = false;
-  bool ok_seen_ = false;
-  std::optional<TimePoint> settle_until_;
+  int command_timeouts_ = 0;  // in a row: the dongle itself is not answering
+  RecoveryLadder ladder_;
+  SendGate sends_;
 };
 
 }  // namespace hems::wisun

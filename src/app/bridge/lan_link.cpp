@@ -18,10 +18,6 @@ std::uint16_t class_of(const echonet::Eoj& eoj) {
   return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
 }
 
-LogLevel level_of(int level) {
-  return static_cast<LogLevel>(std::clamp(level, 0, 4));
-}
-
 bool is_map_epc(std::uint8_t epc) {
   return epc == 0x9D || epc == 0x9E || epc == 0x9F;
 }
@@ -100,7 +96,7 @@ void LanLink::pump(TimePoint now) {
             } else if constexpr (std::is_same_v<T, lan::RequestDone>) {
               on_done(a, now);
             } else if constexpr (std::is_same_v<T, lan::LanLog>) {
-              log(level_of(a.level), std::move(a.text));
+              log(a.level, std::move(a.text));
             }
           },
           action);

@@ -9,14 +9,7 @@ wisun::SessionConfig session_config(const Config& config,
   s.password = config.meter.password;
   s.dialect = wisun::dialect_from_config(config.meter.dialect);
   s.cached_pan = std::move(cached_pan);
-  std::vector<std::uint8_t> durations;
-  for (int d : {4, 5, 6, 6, 7, 8, 8}) {
-    if (d <= config.meter.scan_duration_max)
-      durations.push_back(static_cast<std::uint8_t>(d));
-  }
-  if (durations.empty())
-    durations.push_back(static_cast<std::uint8_t>(config.meter.scan_duration_max));
-  s.scan_durations = durations;
+  s.scan_durations = wisun::scan_ladder(config.meter.scan_duration_max);
   return s;
 }
 

@@ -11,14 +11,6 @@ namespace {
 // means a loop between the two, which is a bug: it is logged, never spun on.
 constexpr int kMaxPumpRounds = 64;
 
-LogLevel level_of(wisun::LogLevel level) {
-  return static_cast<LogLevel>(static_cast<int>(level));
-}
-
-LogLevel level_of(int level) {
-  return static_cast<LogLevel>(std::clamp(level, 0, 4));
-}
-
 bool is_up(wisun::LinkState state) {
   return state == wisun::LinkState::joined || state == wisun::LinkState::reauthenticating;
 }
@@ -163,7 +155,7 @@ void MeterLink::on_session_action(wisun::Action& action, TimePoint now) {
         } else if constexpr (std::is_same_v<T, wisun::LinkEvent>) {
           emit(meter_link::LinkEvent{a.type, a.detail});
         } else if constexpr (std::is_same_v<T, wisun::LogMessage>) {
-          emit(meter_link::Log{level_of(a.level), std::move(a.text)});
+          emit(meter_link::Log{a.level, std::move(a.text)});
         }
       },
       action);
@@ -201,7 +193,7 @@ void MeterLink::on_reader_action(meter::ReaderAction& action, TimePoint now, boo
           emit(meter_link::RawAnswered{std::move(it->transaction), std::move(a.frame), false});
           pending_raw_.erase(it);
         } else if constexpr (std::is_same_v<T, meter::ReaderLog>) {
-          emit(meter_link::Log{level_of(a.level), "meter: " + a.text});
+          emit(meter_link::Log{a.level, "meter: " + a.text});
         }
       },
       action);

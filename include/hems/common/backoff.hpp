@@ -2,11 +2,12 @@
 
 #include <cstdint>
 
+#include "hems/common/splitmix64.hpp"
 #include "hems/common/time.hpp"
 
-namespace hems::io {
+namespace hems {
 
-// Reconnect delays: initial, initial*factor, ... capped at max. Pure: no clock, and jitter
+// Retry delays: initial, initial*factor, ... capped at max. Pure: no clock, and jitter
 // (when enabled) comes from a caller-supplied seed, so a sequence is reproducible.
 class Backoff {
  public:
@@ -17,19 +18,20 @@ class Backoff {
   void enable_jitter(double fraction, std::uint64_t seed);
 
   Duration next();
+  // The delay next() starts from, before any jitter, without moving on: a caller that grows its
+  // delay only at some events (each round of a retry ladder) reads it between them.
+  Duration current() const;
   void reset();  // after a success: the next delay is `initial` again
   int attempts() const { return attempts_; }
 
  private:
-  double next_unit_random();  // uniform in [0, 1)
-
   Duration initial_;
   Duration max_;
   double factor_;
   double current_ms_;
   int attempts_ = 0;
   double jitter_ = 0.0;
-  std::uint64_t rng_state_ = 0;
+  SplitMix64 rng_;
 };
 
-}  // namespace hems::io
+}  // namespace hems

@@ -1,10 +1,10 @@
-#include "hems/io/backoff.hpp"
+#include "hems/common/backoff.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace hems::io {
+namespace hems {
 namespace {
 
 std::vector<long> take(Backoff& backoff, int count) {
@@ -35,6 +35,19 @@ TEST(Backoff, ResetStartsOver) {
   EXPECT_EQ(backoff.attempts(), 1);
 }
 
+TEST(Backoff, CurrentShowsTheNextDelayWithoutMovingOn) {
+  Backoff backoff(seconds(1), seconds(5));
+  EXPECT_EQ(backoff.current(), seconds(1));
+  EXPECT_EQ(backoff.current(), seconds(1));
+  EXPECT_EQ(backoff.attempts(), 0);
+  backoff.next();
+  EXPECT_EQ(backoff.current(), seconds(2));
+  take(backoff, 4);
+  EXPECT_EQ(backoff.current(), seconds(5));
+  backoff.reset();
+  EXPECT_EQ(backoff.current(), seconds(1));
+}
+
 TEST(Backoff, StaysAtTheCapForever) {
   Backoff backoff(seconds(1), seconds(5), 10.0);
   for (int i = 0; i < 5000; ++i)
@@ -62,4 +75,4 @@ TEST(Backoff, JitterIsReproducibleFromTheSeedAndStaysInRange) {
 }
 
 }  // namespace
-}  // namespace hems::io
+}  // namespace hems

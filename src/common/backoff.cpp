@@ -1,9 +1,9 @@
-#include "hems/io/backoff.hpp"
+#include "hems/common/backoff.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace hems::io {
+namespace hems {
 
 Backoff::Backoff(Duration initial, Duration max, double factor)
     : initial_(std::max(initial, Duration::zero())),
@@ -13,16 +13,7 @@ Backoff::Backoff(Duration initial, Duration max, double factor)
 
 void Backoff::enable_jitter(double fraction, std::uint64_t seed) {
   jitter_ = std::clamp(fraction, 0.0, 1.0);
-  rng_state_ = seed;
-}
-
-double Backoff::next_unit_random() {
-  // splitmix64: tiny, good enough for spreading retries, and the same everywhere.
-  std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
+  rng_ = SplitMix64(seed);
 }
 
 Duration Backoff::next() {
@@ -32,7 +23,12 @@ Duration Backoff::next() {
   ++attempts_;
   double delay = base;
   if (jitter_ > 0.0)
-    delay -= base * jitter_ * next_unit_random();
+    delay -= base * jitter_ * rng_.next_unit();
+  return Duration(static_cast<Duration::rep>(std::llround(delay)));
+}
+
+Duration Backoff::current() const {
+  const double delay = std::min(current_ms_, static_cast<double>(max_.count()));
   return Duration(static_cast<Duration::rep>(std::llround(delay)));
 }
 
@@ -41,4 +37,4 @@ void Backoff::reset() {
   attempts_ = 0;
 }
 
-}  // namespace hems::io
+}  // namespace hems
