@@ -94,7 +94,7 @@ mqtt::Message meter_state_message(const Config& config, const MeterView& meter,
 }
 
 json meter_get_answer(const MeterView& meter, const std::vector<std::string>& keys) {
-  const json current = meter_values_json(meter.values, meter.identity);
+  json current = meter_values_json(meter.values, meter.identity);
   if (keys.empty())
     return current;
   json data = json::object();
