@@ -61,6 +61,8 @@ void Controller::discovery_round(TimePoint now) {
   log(LogLevel::debug, "discovery round, TID " + hex16(tid));
   if (startup_rounds_left_ > 0)
     --startup_rounds_left_;
+  if (startup_rounds_left_ == 0 && !settle_at_)
+    settle_at_ = now + config_.startup_spacing;  // the last startup round's answers come in
   next_discovery_ =
       now + (startup_rounds_left_ > 0 ? config_.startup_spacing : config_.discovery_interval);
 }
@@ -83,6 +85,8 @@ std::optional<TimePoint> Controller::next_deadline() const {
     if (!best || t < *best)
       best = t;
   };
+  if (settle_at_ && !settle_due_ && !settled_)
+    consider(*settle_at_);
   for (const auto& [address, node] : nodes_) {
     if (node.in_flight)
       consider(node.in_flight->deadline);
@@ -281,6 +285,7 @@ void Controller::poll_round_done(Node& node, ObjectState& object) {
 }
 
 void Controller::pump(TimePoint now) {
+  std::erase_if(nodes_, [](const auto& entry) { return entry.second.retired; });
   for (auto& [address, node] : nodes_) {
     if (node.identified) {
       for (auto& [eoj, object] : node.objects) {
@@ -299,6 +304,33 @@ void Controller::pump(TimePoint now) {
     queue.pop_front();
     send(node, *node.in_flight, now);
   }
+  check_settled(now);
+}
+
+bool Controller::interrogating() const {
+  for (const auto& [address, node] : nodes_) {
+    if (!node.discovered)
+      continue;  // only a raw request's target
+    if (!node.identified)
+      return true;
+    for (const auto& [eoj, object] : node.objects) {
+      if (!object.announced)
+        return true;
+    }
+  }
+  return false;
+}
+
+void Controller::check_settled(TimePoint now) {
+  if (settled_ || !settle_at_ || now < *settle_at_)
+    return;
+  settle_due_ = true;  // from here on every pump checks, so no timer is needed
+  if (interrogating())
+    return;
+  settled_ = true;
+  log(LogLevel::debug,
+      "startup discovery settled: " + std::to_string(devices_.size()) + " devices");
+  actions_.push_back(DiscoverySettled{});
 }
 
 void Controller::send(Node& node, Request& request, TimePoint now) {
@@ -372,6 +404,8 @@ std::deque<Controller::Request>& Controller::queue_for(Node& node, Purpose purpo
     case Purpose::identify:
     case Purpose::maps:
       return node.interrogation;
+    case Purpose::probe:
+      return node.urgent;
     case Purpose::poll:
       return node.polls;
     case Purpose::user_get:
@@ -433,6 +467,9 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
         node.identify_outstanding = 0;
         advance_identity(node, now);
       }
+      return;
+    case Purpose::probe:
+      probe_answered(node.address, false, now);
       return;
     case Purpose::maps:
       if (ObjectState* object = object_for(node, request.frame.deoj)) {

@@ -128,6 +128,11 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
     mark_alive(*object);
 
   switch (request.purpose) {
+    case Purpose::probe: {
+      const echonet::Property* id = reply.find(kIdentification);
+      probe_answered(node.address, id != nullptr && id->edt == node.node_id, now);
+      return;
+    }
     case Purpose::identify:
       apply_node_profile(node, reply.properties);
       if (--node.identify_outstanding <= 0) {
@@ -274,7 +279,7 @@ void Controller::advance_identity(Node& node, TimePoint now) {
     create_objects(node, now);
     return;
   }
-  if (node.identify_outstanding > 0)
+  if (node.identify_outstanding > 0 || node.held_by)
     return;
   auto asked = [&node](std::uint8_t epc) {
     return std::find(node.asked.begin(), node.asked.end(), epc) != node.asked.end();
@@ -295,26 +300,115 @@ void Controller::advance_identity(Node& node, TimePoint now) {
                                              missing, std::nullopt, node.interrogation);
     return;
   }
-  node.identified = true;
-  if (node.node_id.empty())
-    log(LogLevel::warning,
-        node.address + ": no identification number (0x83); its ids follow its address");
+  if (const std::string why = why_no_uid(node.node_id); !why.empty())
+    log(LogLevel::warning, node.address + ": " + why + "; its ids follow its address");
   if (node.instances.empty())
     log(LogLevel::warning, node.address + ": lists no device objects");
-  adopt_moved_node(node);
+  resolve_identity(node, now);
+}
+
+// One identification number, two addresses: the same device moved when the other address has gone
+// quiet (its devices offline, or no answer to a probe), two devices when both answer. Only a
+// number that identifies (node_uid) is compared; unset ones say nothing about identity.
+void Controller::resolve_identity(Node& node, TimePoint now) {
+  node.held_by.reset();
+  Node* twin = nullptr;
+  if (!node_uid(node.node_id).empty()) {
+    for (auto& [address, other] : nodes_) {
+      if (&other != &node && other.identified && other.node_id == node.node_id &&
+          std::find(node.live_twins.begin(), node.live_twins.end(), address) ==
+              node.live_twins.end()) {
+        twin = &other;
+        break;
+      }
+    }
+  }
+  if (twin != nullptr && !is_quiet(*twin)) {
+    // Asked again before deciding: an answer says both are there.
+    node.held_by = twin->address;
+    log(LogLevel::info, node.address + ": has the identification number of " + twin->address +
+                            "; asking that address again before deciding");
+    Request probe;
+    probe.purpose = Purpose::probe;
+    static constexpr std::uint8_t kAsk[] = {kIdentification};
+    probe.frame = echonet::make_get(0, echonet::kController, echonet::kNodeProfile, kAsk);
+    twin->urgent.push_back(std::move(probe));
+    return;
+  }
+  if (twin != nullptr) {
+    take_over(node, *twin, now);
+    return;
+  }
+  if (!node.live_twins.empty()) {
+    std::string others;
+    for (const std::string& address : node.live_twins) {
+      if (!others.empty())
+        others += ", ";
+      others += address;
+    }
+    log(LogLevel::warning, "identification number " + to_hex(node.node_id) + " answers from " +
+                               node.address + " and from " + others +
+                               " at once; they are distinct devices");
+  }
+  node.identified = true;
   create_objects(node, now);
 }
 
-void Controller::adopt_moved_node(Node& node) {
-  if (node.node_id.empty())
-    return;
-  auto old = std::find_if(nodes_.begin(), nodes_.end(), [&node](const auto& entry) {
-    return &entry.second != &node && entry.second.identified &&
-           entry.second.node_id == node.node_id;
-  });
-  if (old == nodes_.end())
-    return;
-  Node& previous = old->second;
+bool Controller::is_quiet(const Node& node) const {
+  bool any = false;
+  for (const auto& [eoj, object] : node.objects) {
+    if (!object.announced)
+      continue;
+    if (object.online)
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+void Controller::probe_answered(const std::string& address, bool same_identity, TimePoint now) {
+  std::vector<std::string> waiting;
+  for (const auto& [other_address, other] : nodes_) {
+    if (other.held_by == address && !other.retired)
+      waiting.push_back(other_address);
+  }
+  for (const std::string& waiting_address : waiting) {
+    auto found = nodes_.find(waiting_address);
+    if (found == nodes_.end() || found->second.held_by != address)
+      continue;
+    Node& node = found->second;
+    auto probed = nodes_.find(address);
+    if (probed == nodes_.end() || probed->second.retired) {
+      release_held_by(address, now);
+      continue;
+    }
+    if (same_identity) {
+      node.live_twins.push_back(address);
+      resolve_identity(node, now);
+      continue;
+    }
+    // Silent, or someone else now: the device moved.
+    node.held_by.reset();
+    take_over(node, probed->second, now);
+  }
+}
+
+void Controller::release_held_by(const std::string& address, TimePoint now) {
+  for (auto& [other_address, other] : nodes_) {
+    if (other.held_by == address && !other.retired)
+      resolve_identity(other, now);
+  }
+}
+
+void Controller::take_over(Node& node, Node& previous, TimePoint now) {
+  const std::string previous_address = previous.address;
+  adopt(node, previous);
+  node.identified = true;
+  create_objects(node, now);
+  release_held_by(previous_address, now);  // others waiting on the old address decide again
+}
+
+void Controller::adopt(Node& node, Node& previous) {
   log(LogLevel::info,
       "node " + node_uid(node.node_id) + " moved from " + previous.address + " to " + node.address);
   node.objects = std::move(previous.objects);
@@ -332,19 +426,25 @@ void Controller::adopt_moved_node(Node& node) {
       actions_.push_back(DeviceFound{object.info});
     }
   }
-  // Unfinished work follows the node; what was in flight is sent again with a new TID.
-  if (previous.in_flight) {
+  // Unfinished work follows the node; what was in flight is sent again with a new TID. A probe
+  // of the old address is not: it was about the address, not the device.
+  auto follows = [](const Request& request) { return request.purpose != Purpose::probe; };
+  if (previous.in_flight && follows(*previous.in_flight)) {
     Request again = std::move(*previous.in_flight);
     again.sends = 0;
     queue_for(node, again.purpose).push_front(std::move(again));
   }
-  for (Request& request : previous.urgent)
-    node.urgent.push_back(std::move(request));
-  for (Request& request : previous.polls)
-    node.polls.push_back(std::move(request));
-  for (Request& request : previous.interrogation)
-    node.interrogation.push_back(std::move(request));
-  nodes_.erase(old);
+  for (std::deque<Request>* from : {&previous.urgent, &previous.polls, &previous.interrogation}) {
+    for (Request& request : *from) {
+      if (follows(request))
+        queue_for(node, request.purpose).push_back(std::move(request));
+    }
+  }
+  // Erased at the next pump: this may run while the caller walks the nodes.
+  const std::string previous_address = previous.address;
+  previous = Node{};
+  previous.address = previous_address;
+  previous.retired = true;
 }
 
 std::string Controller::device_id_for(const Node& node, echonet::Eoj eoj) const {
@@ -360,6 +460,7 @@ void Controller::create_objects(Node& node, TimePoint now) {
     ObjectState object;
     object.info.eoj = eoj;
     object.info.address = node.address;
+    object.info.hardware_id = default_device_id(node.node_id, node.address, eoj);
     object.info.id = device_id_for(node, eoj);
     object.next_due = now;  // the maps are read at the next pump
     node.objects.emplace(eoj, std::move(object));
@@ -386,15 +487,7 @@ void Controller::announce(Node& node, ObjectState& object, TimePoint now) {
   object.info.address = node.address;
   object.info.node_id = node.node_id;
   object.info.manufacturer = node.manufacturer;
-  if (auto taken = devices_.find(object.info.id);
-      taken != devices_.end() &&
-      (taken->second.eoj != object.info.eoj || taken->second.address != node.address)) {
-    const std::string wanted = object.info.id;
-    object.info.id += '_';  // not `"_" + address_slug(...)`: a false -Wrestrict with GCC 12 -O2
-    object.info.id += address_slug(node.address);
-    log(LogLevel::warning, "device id " + wanted + " is taken by " + taken->second.address +
-                               "; using " + object.info.id);
-  }
+  make_ids_unique(node, object);
   object.announced = true;
   object.online = true;
   object.failures = 0;
@@ -404,6 +497,34 @@ void Controller::announce(Node& node, ObjectState& object, TimePoint now) {
       "found " + object.info.id + " (" + object.info.eoj.to_string() + ") at " + node.address);
   actions_.push_back(DeviceFound{object.info});
   actions_.push_back(AvailabilityChanged{object.info.id, true});
+}
+
+// Two devices never share an id (topics) or a hardware id (Home Assistant's unique ids): the
+// second of two with the same identity, or the same configured name, gets the first free "_2",
+// "_3" ... on both, so the suffix depends on the order found, not on the address.
+void Controller::make_ids_unique(const Node& node, ObjectState& object) {
+  auto used = [&](const std::string& candidate, std::string DeviceInfo::*field) {
+    return std::any_of(devices_.begin(), devices_.end(), [&](const auto& entry) {
+      const DeviceInfo& other = entry.second;
+      const bool itself = other.address == node.address && other.eoj == object.info.eoj;
+      return !itself && other.*field == candidate;
+    });
+  };
+  const std::string id = object.info.id, hardware_id = object.info.hardware_id;
+  for (int n = 2; used(object.info.id, &DeviceInfo::id) ||
+                  used(object.info.hardware_id, &DeviceInfo::hardware_id);
+       ++n) {
+    object.info.id = id;  // appended, not `id + "_" + ...`: a false -Wrestrict with GCC 12
+    object.info.id += '_';
+    object.info.id += std::to_string(n);
+    object.info.hardware_id = hardware_id;
+    object.info.hardware_id += '_';
+    object.info.hardware_id += std::to_string(n);
+  }
+  if (object.info.id != id)
+    log(LogLevel::warning, "device id " + id + " is taken by another device at another address; " +
+                               object.info.eoj.to_string() + " at " + node.address + " is " +
+                               object.info.id);
 }
 
 void Controller::mark_alive(ObjectState& object) {

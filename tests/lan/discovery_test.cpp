@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "fake_lan.hpp"
-#include "hems/lan/device_id.hpp"
 
 namespace hems::lan::testing {
 namespace {
@@ -37,10 +36,10 @@ TEST(LanDiscovery, MulticastAnswersFindEveryObjectWithItsMaps) {
   ASSERT_EQ(found.size(), 3u);  // repeated discovery answers do not announce twice
   const auto& devices = lan.controller.devices();
   ASSERT_EQ(devices.size(), 3u);
-  ASSERT_TRUE(devices.contains("1718191a1b01_013001"));
-  ASSERT_TRUE(devices.contains("1718191a1b01_013002"));
-  ASSERT_TRUE(devices.contains("1718191a1b02_013001"));
-  const DeviceInfo& ac = devices.at("1718191a1b01_013001");
+  ASSERT_TRUE(devices.contains("000006_5a449e88_013001"));
+  ASSERT_TRUE(devices.contains("000006_5a449e88_013002"));
+  ASSERT_TRUE(devices.contains("000006_5d44a341_013001"));
+  const DeviceInfo& ac = devices.at("000006_5a449e88_013001");
   EXPECT_EQ(ac.address, "192.0.2.10");
   EXPECT_EQ(ac.eoj, (echonet::Eoj{0x01, 0x30, 0x01}));
   EXPECT_EQ(ac.node_id, node_id_bytes(0x01));
@@ -49,7 +48,7 @@ TEST(LanDiscovery, MulticastAnswersFindEveryObjectWithItsMaps) {
             (std::vector<std::uint8_t>{0x80, 0x8A, 0x9D, 0x9E, 0x9F, 0xB0, 0xB3, 0xBB}));
   EXPECT_EQ(ac.set_map, (std::vector<std::uint8_t>{0x80, 0xB0, 0xB3}));
   EXPECT_EQ(ac.inf_map, (std::vector<std::uint8_t>{0x80, 0xB0}));
-  EXPECT_EQ(devices.at("1718191a1b02_013001").address, "fe80::2%eth0");
+  EXPECT_EQ(devices.at("000006_5d44a341_013001").address, "fe80::2%eth0");
 
   const auto online = lan.all<AvailabilityChanged>();
   ASSERT_EQ(online.size(), 3u);
@@ -91,7 +90,7 @@ TEST(LanDiscovery, ConfiguredHostsAreProbedByUnicast) {
   EXPECT_FALSE(probes[0].multicast);
   EXPECT_EQ(probes[0].frame.deoj, echonet::kNodeProfile);
   lan.run_for(3s);
-  EXPECT_TRUE(lan.controller.devices().contains("1718191a1b07_013001"));
+  EXPECT_TRUE(lan.controller.devices().contains("000006_6044a7fa_013001"));
 }
 
 TEST(LanDiscovery, LateJoinerAnnouncingItsInstancesIsInterrogated) {
@@ -119,7 +118,7 @@ TEST(LanDiscovery, LateJoinerAnnouncingItsInstancesIsInterrogated) {
   }
   EXPECT_TRUE(asked_identity);
   ASSERT_EQ(lan.all<DeviceFound>().size(), 1u);
-  EXPECT_EQ(lan.all<DeviceFound>()[0].device.id, "1718191a1b50_013001");
+  EXPECT_EQ(lan.all<DeviceFound>()[0].device.id, "000006_0b44222b_013001");
   EXPECT_EQ(lan.all<DeviceFound>()[0].device.address, "192.0.2.50");
 }
 
@@ -130,7 +129,7 @@ TEST(LanDiscovery, AddressChangeKeepsTheDeviceId) {
   lan.add(ac_node("192.0.2.10", 0x01));
   lan.start();
   lan.run_for(5s);
-  const std::string id = "1718191a1b01_013001";
+  const std::string id = "000006_5a449e88_013001";
   ASSERT_TRUE(lan.controller.devices().contains(id));
   lan.clear();
 
@@ -174,23 +173,6 @@ TEST(LanDiscovery, NamesOverrideIdsAndAddressesStandInForMissingIdentification) 
   EXPECT_TRUE(devices.contains("192_0_2_30_013001"));
   EXPECT_TRUE(devices.contains("bedroom_ac"));
   EXPECT_EQ(devices.size(), 3u);
-}
-
-TEST(LanDeviceId, UidSlugAndDefaults) {
-  EXPECT_EQ(node_uid(node_id_bytes(0xAB)),
-            "1718191a1b"
-            "ab");
-  EXPECT_EQ(node_uid(Bytes{0x01, 0x02}), "0102");
-  EXPECT_EQ(node_uid(Bytes{}), "");
-  EXPECT_EQ(address_slug("fe80::1%eth0"), "fe80__1_eth0");
-  EXPECT_EQ(eoj_hex({0x02, 0x6B, 0x01}), "026b01");
-  EXPECT_EQ(default_device_id(Bytes{}, "192.0.2.1", {0x02, 0x6B, 0x01}), "192_0_2_1_026b01");
-  EXPECT_EQ(default_device_id(node_id_bytes(1), "192.0.2.1", {0x02, 0x6B, 0x01}),
-            "1718191a1b01_026b01");
-  const std::map<std::string, std::string> names{{"192.0.2.1/0x026B01", "heater"}};
-  EXPECT_EQ(configured_name(names, Bytes{}, "192.0.2.1", {0x02, 0x6B, 0x01}),
-            std::optional<std::string>("heater"));
-  EXPECT_EQ(configured_name(names, Bytes{}, "192.0.2.1", {0x02, 0x6B, 0x02}), std::nullopt);
 }
 
 }  // namespace

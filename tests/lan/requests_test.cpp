@@ -8,7 +8,7 @@ namespace hems::lan::testing {
 namespace {
 using namespace std::chrono_literals;
 const echonet::Eoj kAc{0x01, 0x30, 0x01};
-const std::string kAcId = "1718191a1b01_013001";
+const std::string kAcId = "000006_5a449e88_013001";
 
 // One air conditioner found and polled once.
 struct Found {
@@ -175,9 +175,9 @@ TEST(LanRequests, NodesAreServedInParallelAndEachNodeOneAtATime) {
   lan.clear();
 
   const TimePoint start = lan.now;
-  lan.controller.get("slow1", "1718191a1b01_013001", {0x80}, start);
-  lan.controller.get("slow2", "1718191a1b01_013001", {0xB0}, start);
-  lan.controller.get("fast", "1718191a1b02_013001", {0x80}, start);
+  lan.controller.get("slow1", "000006_5a449e88_013001", {0x80}, start);
+  lan.controller.get("slow2", "000006_5a449e88_013001", {0xB0}, start);
+  lan.controller.get("fast", "000006_5d44a341_013001", {0x80}, start);
   lan.run_for(100ms);
   ASSERT_NE(done_with_id(lan.all<RequestDone>(), "fast"), nullptr);
   EXPECT_EQ(done_with_id(lan.all<RequestDone>(), "slow1"), nullptr);

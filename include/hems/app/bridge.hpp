@@ -85,6 +85,8 @@ class Bridge : public mqtt::Handler {
   void on_lan_event(LanEvent& event);
   void publish_lan_device(const std::string& id, bool force_discovery);
   void republish_lan();
+  void remember_lan_discovery();
+  void forget_stale_lan_discovery();
 
   // bridge_publish.cpp: what every subscriber sees of the bridge as a whole
   void publish_online_state();
@@ -121,6 +123,9 @@ class Bridge : public mqtt::Handler {
   Announced meter_announced_;
   Announced bridge_announced_;
   std::map<std::string, Announced> lan_announced_;
+  // LAN discovery topics of earlier runs; those no device has once discovery settled are removed.
+  std::vector<ha::DiscoveryMessage> lan_remembered_;
+  bool lan_settled_ = false;
 };
 
 }  // namespace hems::app

@@ -38,6 +38,9 @@ struct Answered {
   nlohmann::json data = nlohmann::json::object();
   std::string error;
 };
+// Once: the startup discovery rounds are over and every node found has been interrogated, so
+// the devices known now are the ones present at start.
+struct DiscoverySettled {};
 struct Log {
   LogLevel level = LogLevel::debug;
   std::string text;
@@ -45,7 +48,8 @@ struct Log {
 }  // namespace lan_link
 
 using LanEvent = std::variant<lan::SendDatagram, lan_link::DeviceFound, lan_link::StateChanged,
-                              lan_link::AvailabilityChanged, lan_link::Answered, lan_link::Log>;
+                              lan_link::AvailabilityChanged, lan_link::Answered,
+                              lan_link::DiscoverySettled, lan_link::Log>;
 
 class LanLink final : public Timed {
  public:

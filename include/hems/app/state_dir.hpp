@@ -19,6 +19,7 @@ namespace hems::app {
 
 inline constexpr std::string_view kMeterDiscoveryFile = "discovery-topics";
 inline constexpr std::string_view kBridgeDiscoveryFile = "bridge-discovery-topics";
+inline constexpr std::string_view kLanDiscoveryFile = "lan-discovery-topics";  // every LAN device
 
 class StateDir {
  public:

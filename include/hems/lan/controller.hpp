@@ -37,12 +37,14 @@ struct ControllerConfig {
   bool ipv4 = true, ipv6 = true;             // multicast discovery on 224.0.23.0 / ff02::1
   std::vector<std::string> hosts;            // nodes probed by unicast as well
   std::map<std::string, std::string> names;  // "<uid or address>/<0xEOJ>" -> friendly id
+                                             //  (device_id.hpp: the keys accepted)
   int failures_before_offline = 2;           // polls that used up every retry
   std::size_t max_epcs_per_frame = 8;        // a poll of more EPCs is sent as several frames
 };
 
 struct DeviceInfo {
-  std::string id;
+  std::string id;           // in topics: the configured name, else hardware_id
+  std::string hardware_id;  // from the identity alone, never a name; unique among the devices
   std::string address;
   echonet::Eoj eoj;
   Bytes node_id;  // the node profile's 0x83 identification number; empty when unavailable
@@ -76,12 +78,14 @@ struct RequestDone {  // the answer to get(), set() or raw(), under the caller's
   // raw: the properties exactly as answered.
   std::vector<std::pair<echonet::Property, PropertyOutcome>> results;
 };
+struct DiscoverySettled {  // once: the startup rounds are over and every node found is interrogated
+};
 struct LanLog {
   LogLevel level = LogLevel::debug;
   std::string text;
 };
 using Action = std::variant<SendDatagram, DeviceFound, PropertiesUpdated, AvailabilityChanged,
-                            RequestDone, LanLog>;
+                            RequestDone, DiscoverySettled, LanLog>;
 
 std::string to_string(PropertyOutcome outcome);  // "accepted", "rejected", "timeout"
 
@@ -110,7 +114,9 @@ class Controller {
   const std::map<std::string, DeviceInfo>& devices() const { return devices_; }
 
  private:
-  enum class Purpose { identify, maps, poll, user_get, user_set, raw };
+  // probe: asks a node for its 0x83 again, to tell whether another address with the same number is
+  // the same device moved (no answer) or a second device (the same answer).
+  enum class Purpose { identify, maps, poll, user_get, user_set, raw, probe };
   struct Request {
     Purpose purpose = Purpose::poll;
     echonet::Frame frame;  // TID assigned when first sent
@@ -145,6 +151,7 @@ class Controller {
     std::string address;
     bool discovered = false;       // found by discovery or an instance list (not only a raw target)
     bool identified = false;       // identification finished: objects exist
+    bool retired = false;          // its device moved to another address; erased at the next pump
     int identify_outstanding = 0;  // node-profile Get frames queued or in flight
     bool single_epc = false;       // answers only one EPC per Get
     bool split_futile = false;     // the last split got no answer at all; cleared by any answer
@@ -153,6 +160,9 @@ class Controller {
     std::optional<std::uint32_t> manufacturer;
     std::vector<echonet::Eoj> instances;
     std::map<echonet::Eoj, ObjectState> objects;
+    // Another identified node with the same 0x83, probed before this one's objects are made.
+    std::optional<std::string> held_by;
+    std::vector<std::string> live_twins;  // nodes that answered that probe: distinct devices
     // One request in flight per node, taken from the first non-empty queue: user requests,
     // then polls of known devices, then interrogation of new objects (which may not answer).
     std::deque<Request> urgent, polls, interrogation;
@@ -169,10 +179,18 @@ class Controller {
   Node& node_for(const std::string& address);
   void apply_node_profile(Node& node, const std::vector<echonet::Property>& props);
   void advance_identity(Node& node, TimePoint now);
-  void adopt_moved_node(Node& node);
+  void resolve_identity(Node& node, TimePoint now);
+  void probe_answered(const std::string& address, bool same_identity, TimePoint now);
+  void take_over(Node& node, Node& previous, TimePoint now);
+  void adopt(Node& node, Node& previous);
+  void release_held_by(const std::string& address, TimePoint now);
+  bool is_quiet(const Node& node) const;
   void create_objects(Node& node, TimePoint now);
   std::string device_id_for(const Node& node, echonet::Eoj eoj) const;
   void announce(Node& node, ObjectState& object, TimePoint now);
+  void make_ids_unique(const Node& node, ObjectState& object);
+  bool interrogating() const;
+  void check_settled(TimePoint now);
   ObjectState* object_for(Node& node, echonet::Eoj eoj);
 
   // queue
@@ -211,6 +229,9 @@ class Controller {
   std::deque<std::uint16_t> discovery_tids_;
   std::optional<TimePoint> next_discovery_;
   int startup_rounds_left_ = 0;
+  std::optional<TimePoint> settle_at_;  // after the last startup round, answers included
+  bool settle_due_ = false;             // settle_at_ has passed: checked at every pump
+  bool settled_ = false;
   std::uint16_t tid_ = 0;
   SplitMix64 rng_;  // the jitter of retry waits
   std::vector<Action> actions_;

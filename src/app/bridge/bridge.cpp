@@ -18,7 +18,8 @@ Bridge::Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt
       heartbeat_([this](TimePoint now) { heartbeat(now); }),
       reopen_lan_([this](TimePoint now) { open_socket(now); }),
       meter_announced_(state_.load_announced(kMeterDiscoveryFile)),
-      bridge_announced_(state_.load_announced(kBridgeDiscoveryFile)) {
+      bridge_announced_(state_.load_announced(kBridgeDiscoveryFile)),
+      lan_remembered_(state_.load_announced(kLanDiscoveryFile)) {
   if (config_.meter.enabled) {
     std::string warning;
     auto cached_pan = state_.load_pan(warning);

@@ -2,6 +2,7 @@
 // (datagrams sent) or presented (MQTT).
 
 #include "hems/app/bridge.hpp"
+#include "hems/app/lan_discovery_memory.hpp"
 #include "hems/app/lan_presenter.hpp"
 #include "hems/app/log.hpp"
 
@@ -79,6 +80,8 @@ void Bridge::on_lan_event(LanEvent& event) {
           const std::string topic = e.device ? base_topic(config_, *e.device + "/response")
                                              : base_topic(config_, "bridge/response/echonet");
           publish(response_message(topic, e.transaction, e.ok, e.data, e.error));
+        } else if constexpr (std::is_same_v<T, lan_link::DiscoverySettled>) {
+          forget_stale_lan_discovery();
         } else if constexpr (std::is_same_v<T, lan_link::Log>) {
           log(e.level, e.text);
         }
@@ -94,8 +97,32 @@ void Bridge::publish_lan_device(const std::string& id, bool force_discovery) {
         lan_announced_[id].update(lan_discovery_messages(config_, device), force_discovery);
     for (auto& m : update.messages)
       publish(std::move(m));
+    if (update.changed)
+      remember_lan_discovery();
   }
   publish(lan_availability_message(config_, device));
+}
+
+void Bridge::remember_lan_discovery() {
+  state_.save_announced(
+      kLanDiscoveryFile,
+      lan_topics_to_remember(lan_remembered_, lan_discovery_told(lan_announced_), lan_settled_));
+}
+
+// Once the devices present at start have all been found: entities of earlier runs that no device
+// has now (ids of an earlier version among them) leave Home Assistant.
+void Bridge::forget_stale_lan_discovery() {
+  if (lan_settled_ || config_.mqtt.discovery_prefix.empty())
+    return;
+  lan_settled_ = true;
+  auto removals = stale_lan_discovery(lan_remembered_, lan_discovery_told(lan_announced_));
+  if (!removals.empty())
+    log(Level::info, "LAN: removed " + std::to_string(removals.size()) +
+                         " Home Assistant entities of devices not found since the start");
+  for (auto& m : removals)
+    publish(std::move(m));
+  lan_remembered_.clear();
+  remember_lan_discovery();
 }
 
 void Bridge::republish_lan() {
@@ -106,6 +133,8 @@ void Bridge::republish_lan() {
       auto update = lan_announced_[id].update(lan_discovery_messages(config_, device), true);
       for (auto& m : update.messages)
         publish(std::move(m));
+      if (update.changed)
+        remember_lan_discovery();
     }
     if (!device.state.empty())
       publish(lan_state_message(config_, device));

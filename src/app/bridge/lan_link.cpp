@@ -95,6 +95,8 @@ void LanLink::pump(TimePoint now) {
               events_.emplace_back(lan_link::AvailabilityChanged{a.device_id});
             } else if constexpr (std::is_same_v<T, lan::RequestDone>) {
               on_done(a, now);
+            } else if constexpr (std::is_same_v<T, lan::DiscoverySettled>) {
+              events_.emplace_back(lan_link::DiscoverySettled{});
             } else if constexpr (std::is_same_v<T, lan::LanLog>) {
               log(a.level, std::move(a.text));
             }

@@ -8,7 +8,6 @@
 #include "hems/echonet/definitions.hpp"
 #include "hems/ha/appliance_discovery.hpp"
 #include "hems/ha/language.hpp"
-#include "hems/lan/device_id.hpp"
 #include "hems/version.hpp"
 
 namespace hems::app {
@@ -65,9 +64,9 @@ std::vector<ha::DiscoveryMessage> lan_discovery_messages(const Config& config,
   appliance.id = device.info.id;
   appliance.class_code = class_of(device.info.eoj);
   appliance.instance = device.info.eoj.instance;
-  std::string hw = device.info.node_id.empty() ? device.info.id
-                                               : lan::node_uid(device.info.node_id) + "_" +
-                                                     device.info.eoj.to_string().substr(2);
+  // The identity's id, never the configured name: renaming a device keeps its entities, and two
+  // devices never share one (the controller makes it unique).
+  std::string hw = device.info.hardware_id.empty() ? device.info.id : device.info.hardware_id;
   std::transform(hw.begin(), hw.end(), hw.begin(), [](unsigned char c) {
     return std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
   });

@@ -129,7 +129,8 @@ TEST(PresenterGolden, BridgeInfoWithoutTheMeter) {
 TEST(PresenterGolden, LanAppliance) {
   const Config c = config();
   LanLink::Device device;
-  device.info.id = "00000b_5a1c3e_013001";
+  device.info.id = "00000b_1a2b3c4d_013001";
+  device.info.hardware_id = device.info.id;
   device.info.address = "192.0.2.10";
   device.info.eoj = echonet::Eoj{0x01, 0x30, 0x01};
   device.info.manufacturer = 0x00000B;
