@@ -115,7 +115,8 @@ class MeterLink final : public Timed {
  private:
   struct PendingGet {
     nlohmann::json transaction;
-    std::vector<std::string> keys;  // empty: everything
+    std::vector<std::string> keys;      // empty: everything
+    std::vector<std::uint8_t> waiting;  // EPCs asked for that have not come back yet
     TimePoint deadline;
   };
   struct PendingRaw {

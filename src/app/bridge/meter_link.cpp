@@ -11,6 +11,11 @@ namespace {
 // means a loop between the two, which is a bug: it is logged, never spun on.
 constexpr int kMaxPumpRounds = 64;
 
+// What a get of everything waits for: the values request_all() reads, in its groups (power and
+// currents, cumulative energy). The 30-minute values are not waited for: meters answer them
+// only where they keep them.
+constexpr std::uint8_t kEverything[] = {0xE7, 0xE0};
+
 bool is_up(wisun::LinkState state) {
   return state == wisun::LinkState::joined || state == wisun::LinkState::reauthenticating;
 }
@@ -80,8 +85,18 @@ void MeterLink::get(MeterGet request, TimePoint now) {
     reader_.request_epcs(std::move(request.epcs), now);
   }
   if (!request.transaction.is_null()) {
-    pending_gets_.push_back(
-        PendingGet{std::move(request.transaction), std::move(request.keys), now + kGetTimeout});
+    // Answered once every value asked for has come back, not at the first reading: the values
+    // of one get can arrive in several answers (the identity read brings power and current
+    // along; energy comes with the next poll).
+    std::vector<std::uint8_t> waiting = request.epcs;
+    if (waiting.empty()) {
+      for (std::uint8_t epc : kEverything) {
+        if (reader_.identity().get_map.empty() || reader_.identity().supports(epc))
+          waiting.push_back(epc);
+      }
+    }
+    pending_gets_.push_back(PendingGet{std::move(request.transaction), std::move(request.keys),
+                                       std::move(waiting), now + kGetTimeout});
   }
   pump(now);
 }
@@ -207,12 +222,12 @@ void MeterLink::set_online(bool online) {
 }
 
 void MeterLink::answer_pending_gets(const meter::MeterValues& update) {
+  const std::vector<std::uint8_t> arrived = meter_values_epcs(update);
   for (auto it = pending_gets_.begin(); it != pending_gets_.end();) {
-    const bool covered =
-        it->keys.empty() || std::any_of(it->keys.begin(), it->keys.end(), [&](const auto& key) {
-          return meter_values_have(update, key);
-        });
-    if (!covered) {
+    std::erase_if(it->waiting, [&](std::uint8_t epc) {
+      return std::find(arrived.begin(), arrived.end(), epc) != arrived.end();
+    });
+    if (!it->waiting.empty()) {
       ++it;
       continue;
     }

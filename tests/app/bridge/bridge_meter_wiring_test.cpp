@@ -93,6 +93,38 @@ TEST_F(MeterWiring, AGetWithATransactionIsAnsweredWithTheValuesAskedFor) {
   EXPECT_FALSE((*answer)["data"].contains("energy_import_kwh"));
 }
 
+TEST_F(MeterWiring, AGetOfEverythingWaitsForEveryGroupOfValues) {
+  // Asked as soon as the link is up, while the meter's identity (which brings power and current
+  // along) is still being read: the answer must not stop at the identity's values.
+  start();
+  ASSERT_TRUE(run([&] {
+    auto info = mqtt_->last_json("hems2mqtt/bridge/info");
+    return info && (*info)["meter"]["state"] == "joined";
+  }));
+  ASSERT_FALSE(published(kState, 0)) << "too late: a reading came before the get";
+  mqtt_->deliver("hems2mqtt/smart_meter/get", R"({"transaction":"all"})");
+  ASSERT_TRUE(wait_response(kResponse, "all"));
+  auto answer = response(kResponse, "all");
+  EXPECT_EQ((*answer)["status"], "ok");
+  EXPECT_TRUE((*answer)["data"].contains("power_w")) << answer->dump();
+  EXPECT_TRUE((*answer)["data"].contains("energy_import_kwh")) << answer->dump();
+  EXPECT_TRUE((*answer)["data"].contains("energy_export_kwh")) << answer->dump();
+}
+
+TEST_F(MeterWiring, AGetOfSeveralValuesWaitsForEachOfThem) {
+  start();
+  ASSERT_TRUE(run([&] {
+    auto info = mqtt_->last_json("hems2mqtt/bridge/info");
+    return info && (*info)["meter"]["state"] == "joined";
+  }));
+  mqtt_->deliver("hems2mqtt/smart_meter/get",
+                 R"({"transaction":"two","power_w":"","energy_import_kwh":""})");
+  ASSERT_TRUE(wait_response(kResponse, "two"));
+  auto answer = response(kResponse, "two");
+  EXPECT_TRUE((*answer)["data"].contains("power_w")) << answer->dump();
+  EXPECT_TRUE((*answer)["data"].contains("energy_import_kwh")) << answer->dump();
+}
+
 TEST_F(MeterWiring, AGetTimesOutWhenTheMeterStaysSilent) {
   start();
   ASSERT_TRUE(wait_reading());
