@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "controller_internal.hpp"
+#include "self_node.hpp"
 
 namespace hems::lan {
 using namespace detail;
@@ -40,6 +41,11 @@ Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
 void Controller::start(TimePoint now) {
   startup_rounds_left_ = std::max(config_.startup_discoveries, 1);
   discovery_round(now);
+  const Bytes notice = echonet::encode(self_instance_notice(next_tid()));
+  if (config_.ipv4)
+    send_multicast(kMulticastV4, notice);
+  if (config_.ipv6)
+    send_multicast(kMulticastV6, notice);
   pump(now);
 }
 
@@ -53,9 +59,9 @@ void Controller::discovery_round(TimePoint now) {
   const Bytes payload =
       echonet::encode(echonet::make_get(tid, echonet::kController, echonet::kNodeProfile, kAsk));
   if (config_.ipv4)
-    actions_.push_back(SendDatagram{kMulticastV4, true, payload});
+    send_multicast(kMulticastV4, payload);
   if (config_.ipv6)
-    actions_.push_back(SendDatagram{kMulticastV6, true, payload});
+    send_multicast(kMulticastV6, payload);
   for (const std::string& host : config_.hosts)
     actions_.push_back(SendDatagram{host, false, payload});
   log(LogLevel::debug, "discovery round, TID " + hex16(tid));

@@ -33,6 +33,11 @@ inline bool answers_for(echonet::Eoj asked, echonet::Eoj answering) {
          (asked.instance == 0 || asked.instance == answering.instance);
 }
 
+// 0x60..0x6F: a request from another controller (Set, Get, INF_REQ, SetGet), never an answer.
+inline bool is_request(std::uint8_t esv) {
+  return (esv & 0xF0) == 0x60;
+}
+
 // Whether `reply_esv` is a possible answer to a request with `request_esv`.
 inline bool is_answer_to(std::uint8_t request_esv, std::uint8_t reply_esv) {
   namespace esv = echonet::esv;

@@ -20,6 +20,15 @@ void Controller::on_datagram(const std::string& from, ByteView payload, TimePoin
     return;
   }
   const echonet::Frame& frame = *decoded;
+  if (is_own_multicast(payload)) {
+    log(LogLevel::debug, "dropped our own " + echonet::esv_name(frame.esv) + " TID " +
+                             hex16(frame.tid) + ", come back from " + from);
+    return;
+  }
+  if (is_request(frame.esv)) {
+    on_request(from, frame);
+    return;
+  }
   if (auto it = nodes_.find(from); it != nodes_.end() && it->second.in_flight) {
     Node& node = it->second;
     const Request& asked = *node.in_flight;

@@ -42,7 +42,9 @@ const BadDatagram kBad[] = {
     {"Get_Res from a stranger", "203.0.113.9", "10 81 00 05 01 30 01 05 FF 01 72 01 80 01 31"},
     {"INF from a stranger", "203.0.113.9", "10 81 00 00 01 30 01 05 FF 01 73 01 80 01 31"},
     {"INFC from a stranger", "203.0.113.9", "10 81 00 00 01 30 01 05 FF 01 74 01 80 01 31"},
-    {"a Get for us from another controller", "192.0.2.77",
+    {"a Get to an object we do not have", "192.0.2.77",
+     "10 81 00 09 05 FF 01 01 30 01 62 01 80 00"},
+    {"a Get for us from a group address", "224.0.23.0",
      "10 81 00 09 05 FF 01 0E F0 01 62 01 D6 00"},
 };
 

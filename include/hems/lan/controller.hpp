@@ -94,7 +94,9 @@ class Controller {
   explicit Controller(ControllerConfig config);
 
   // Multicast discovery (Get 0xD6, 0x83, 0x8A to 0x0EF001) plus unicast to every host, repeated
-  // a few times and then every discovery_interval.
+  // a few times and then every discovery_interval; and our own instance list (INF 0xD5) to the
+  // groups once, since the bridge is a node too (a node profile and a controller object that
+  // answer Get and INF_REQ from other controllers).
   void start(TimePoint now);
   void on_datagram(const std::string& from, ByteView payload, TimePoint now);
   void on_timer(TimePoint now);
@@ -169,6 +171,11 @@ class Controller {
     std::optional<Request> in_flight;
   };
 
+  // our own node: answers to other controllers, and what we multicast
+  void on_request(const std::string& from, const echonet::Frame& frame);
+  void send_multicast(const char* group, const Bytes& payload);
+  bool is_own_multicast(ByteView payload) const;
+
   // discovery
   void discovery_round(TimePoint now);
   bool is_discovery_tid(std::uint16_t tid) const;
@@ -227,6 +234,7 @@ class Controller {
   std::map<std::uint64_t, SplitGroup> split_groups_;
   std::uint64_t next_operation_ = 1, next_split_group_ = 1;
   std::deque<std::uint16_t> discovery_tids_;
+  std::deque<Bytes> own_multicasts_;  // the last few, to know them if they come back to us
   std::optional<TimePoint> next_discovery_;
   int startup_rounds_left_ = 0;
   std::optional<TimePoint> settle_at_;  // after the last startup round, answers included

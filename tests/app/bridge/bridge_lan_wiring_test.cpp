@@ -1,6 +1,7 @@
 // The LAN's path through the real bridge, in-process: simulated appliances are found, their
 // states published, and get/set/raw requests answered with what each device said.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -174,6 +175,36 @@ TEST_F(LanWiring, RawFramesReachAnyAddressAndComeBackAsAnswered) {
   auto raw = response(kRawResponse, "r1");
   EXPECT_EQ((*raw)["status"], "ok");
   EXPECT_EQ((*raw)["data"]["esv"], "0x72");
+}
+
+TEST_F(LanWiring, TheBridgeAnswersAsANodeAndAnnouncesItself) {
+  add_aircon(kNode, 1);
+  start(lan_config(), sim_options());
+  ASSERT_FALSE(first_device().empty());
+  // At start: our instance list (the controller object) to the group.
+  const Bytes notice_body{0x0E, 0xF0, 0x01, 0x0E, 0xF0, 0x01, 0x73,
+                          0x01, 0xD5, 0x04, 0x01, 0x05, 0xFF, 0x01};
+  bool announced = false;
+  for (const auto& sent : lan_.bridge_sends()) {
+    announced =
+        announced || (sent.to == "224.0.23.0" && sent.multicast &&
+                      sent.payload.size() == 4 + notice_body.size() &&
+                      std::equal(notice_body.begin(), notice_body.end(), sent.payload.begin() + 4));
+  }
+  EXPECT_TRUE(announced);
+  // Another controller reads our node profile's instance list: the answer goes back to it.
+  const std::string asker = "192.0.2.50";
+  const Bytes get{0x10, 0x81, 0x43, 0x21, 0x05, 0xFF, 0x01,
+                  0x0E, 0xF0, 0x01, 0x62, 0x01, 0xD6, 0x00};
+  const Bytes want{0x10, 0x81, 0x43, 0x21, 0x0E, 0xF0, 0x01, 0x05, 0xFF,
+                   0x01, 0x72, 0x01, 0xD6, 0x04, 0x01, 0x05, 0xFF, 0x01};
+  lan_.say(asker, get);
+  ASSERT_TRUE(run([&] {
+    const auto& sends = lan_.bridge_sends();
+    return std::any_of(sends.begin(), sends.end(), [&](const SimLan::Sent& s) {
+      return s.to == asker && !s.multicast && s.payload == want;
+    });
+  }));
 }
 
 TEST_F(LanWiring, TheSocketIsOpenedAgainWhenThePortWasBusy) {

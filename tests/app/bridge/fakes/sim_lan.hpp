@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hems/app/bridge.hpp"
 #include "hems/lan/udp_transport.hpp"
@@ -43,6 +44,18 @@ class SimLan {
   void fail_opens(int count) { failing_opens_ = count; }
   int opens() const { return opens_; }
   std::size_t sent_by_bridge() const { return sent_; }
+
+  // A datagram to the bridge from an address with no simulated node (another controller, say).
+  void say(const std::string& from, Bytes payload) {
+    inbox_.push_back(lan::Datagram{from, std::move(payload)});
+  }
+  // Everything the bridge sent, in order.
+  struct Sent {
+    std::string to;
+    bool multicast = false;
+    Bytes payload;
+  };
+  const std::vector<Sent>& bridge_sends() const { return bridge_sends_; }
 
   app::UdpOpener opener() {
     return [this](const lan::UdpOptions&) -> Result<std::unique_ptr<lan::UdpTransport>> {
@@ -85,6 +98,7 @@ class SimLan {
 
   void from_bridge(const std::string& address, bool multicast, ByteView payload) {
     ++sent_;
+    bridge_sends_.push_back(Sent{address, multicast, Bytes(payload.begin(), payload.end())});
     const sim::LanDatagram datagram{kBridgeAddress, Bytes(payload.begin(), payload.end()),
                                     multicast};
     for (auto& [node_address, node] : nodes_) {
@@ -122,6 +136,7 @@ class SimLan {
   int failing_opens_ = 0;
   int opens_ = 0;
   std::size_t sent_ = 0;
+  std::vector<Sent> bridge_sends_;
 };
 
 }  // namespace hems::test
