@@ -466,6 +466,8 @@ void Controller::create_objects(Node& node, TimePoint now) {
   for (echonet::Eoj eoj : node.instances) {
     if (node.objects.contains(eoj))
       continue;
+    if (eoj.group == 0x05 && eoj.cls == 0xFF)
+      continue;  // another controller (a HEMS, another bridge): nothing to read or to show
     ObjectState object;
     object.info.eoj = eoj;
     object.info.address = node.address;

@@ -63,6 +63,20 @@ TEST(LanDiscovery, MulticastAnswersFindEveryObjectWithItsMaps) {
     EXPECT_TRUE(change.online);
 }
 
+TEST(LanDiscovery, OtherControllersAreNotDevices) {
+  // A HEMS controller or a second bridge lists its controller object (0x05FF01) beside any
+  // appliance: only the appliance becomes a device.
+  FakeLan lan(test_config());
+  FakeNode node = ac_node("192.0.2.10", 0x01);
+  node.objects.push_back(FakeObject{echonet::Eoj{0x05, 0xFF, 0x01}, {{0x80, {0x30}}}, {}, {}});
+  lan.add(node);
+  lan.start();
+  lan.run_for(10s);
+  const auto found = lan.all<DeviceFound>();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].device.eoj, (echonet::Eoj{0x01, 0x30, 0x01}));
+}
+
 TEST(LanDiscovery, RepeatedAtStartThenPeriodically) {
   ControllerConfig config = test_config();
   config.ipv6 = false;
