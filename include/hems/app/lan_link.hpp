@@ -18,6 +18,11 @@
 
 namespace hems::app {
 
+// An object's device class (group and class, without the instance), as the definitions index it.
+inline std::uint16_t class_code(const echonet::Eoj& eoj) {
+  return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
+}
+
 namespace lan_link {
 struct DeviceFound {  // a new device (`added`), or a known one at a new address
   std::string id;

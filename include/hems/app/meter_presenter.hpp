@@ -31,8 +31,8 @@ std::string base_topic(const Config& config, std::string_view suffix);
 // <base>/<meter name>[/<suffix>]
 std::string meter_topic(const Config& config, std::string_view suffix = {});
 
-// "0xE7": how EPCs, ESVs and EOJs appear in our JSON.
-std::string hex_byte_key(std::uint8_t value);
+// "0x000016": how maker codes appear in our JSON.
+std::string manufacturer_code_text(std::uint32_t code);
 
 // The state object: every value the meter has given, energy rounded to what its unit can express.
 nlohmann::json meter_values_json(const meter::MeterValues& values,

@@ -14,10 +14,6 @@ namespace defs = echonet::defs;
 // reads back what it wrote; a few rounds settle anything. More is a bug: logged, never spun on.
 constexpr int kMaxPumpRounds = 64;
 
-std::uint16_t class_of(const echonet::Eoj& eoj) {
-  return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
-}
-
 bool is_map_epc(std::uint8_t epc) {
   return epc == 0x9D || epc == 0x9E || epc == 0x9F;
 }
@@ -114,7 +110,7 @@ void LanLink::on_device_found(const lan::DeviceInfo& info) {
   const bool moved = !added && device.info.address != info.address;
   device.info = info;
   device.online = true;
-  const auto* cls = defs::find_class(class_of(info.eoj));
+  const auto* cls = defs::find_class(class_code(info.eoj));
   if (added) {
     log(LogLevel::debug, "found " + std::string(cls ? cls->name_en : "an unknown device class") +
                              " " + info.eoj.to_string() + " at " + info.address + " as " + info.id);
@@ -126,7 +122,7 @@ void LanLink::on_device_found(const lan::DeviceInfo& info) {
 
 std::optional<std::pair<std::string, json>> LanLink::decode(const lan::DeviceInfo& info,
                                                             const echonet::Property& p) {
-  const std::uint16_t cls = class_of(info.eoj);
+  const std::uint16_t cls = class_code(info.eoj);
   const auto* def = defs::find_property(cls, p.epc);
   if (!def || p.epc >= 0xF0)
     return std::pair{defs::hex_key(p.epc), json(to_hex(p.edt))};

@@ -2,7 +2,6 @@
 // sent) and raw frames, and their answers when the controller reports them done.
 
 #include <algorithm>
-#include <cstdio>
 
 #include "hems/app/lan_link.hpp"
 #include "hems/echonet/definitions.hpp"
@@ -12,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 namespace defs = echonet::defs;
-
-std::uint16_t class_of(const echonet::Eoj& eoj) {
-  return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
-}
 
 // A hex string without separators; nullopt when it is not one.
 std::optional<Bytes> hex_value(const json& value) {
@@ -42,7 +37,7 @@ void LanLink::answer(const std::string& device, const json& transaction, bool ok
 
 void LanLink::get(const std::string& id, const json& body, const json& transaction, TimePoint now) {
   const Device& device = devices_.at(id);
-  const std::uint16_t cls = class_of(device.info.eoj);
+  const std::uint16_t cls = class_code(device.info.eoj);
   Pending pending{Pending::Kind::get, id, transaction, {}, json::object(), {}};
   std::vector<std::uint8_t> epcs;
   for (const auto& [key, value] : body.items()) {
@@ -73,7 +68,7 @@ void LanLink::get(const std::string& id, const json& body, const json& transacti
 
 void LanLink::set(const std::string& id, const json& body, const json& transaction, TimePoint now) {
   const Device& device = devices_.at(id);
-  const std::uint16_t cls = class_of(device.info.eoj);
+  const std::uint16_t cls = class_code(device.info.eoj);
   Pending pending{Pending::Kind::set, id, transaction, {}, json::object(), {}};
   std::string reasons;  // why values were refused before anything was sent
   std::vector<echonet::Property> props;
@@ -152,10 +147,9 @@ void LanLink::on_done(const lan::RequestDone& done, TimePoint now) {
       json props = json::object();
       for (const auto& [p, outcome] : done.results)
         props[defs::hex_key(p.epc)] = to_hex(p.edt);
-      char esv[8];
-      std::snprintf(esv, sizeof esv, "0x%02X", done.esv);
       const bool failed = echonet::is_failure_esv(done.esv);
-      answer({}, pending.transaction, !failed, json{{"esv", esv}, {"properties", props}},
+      answer({}, pending.transaction, !failed,
+             json{{"esv", defs::hex_key(done.esv)}, {"properties", props}},
              failed ? "the device answered " + echonet::esv_name(done.esv) : "");
       return;
     }

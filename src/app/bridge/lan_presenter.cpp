@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
 #include "hems/app/meter_presenter.hpp"
 #include "hems/echonet/definitions.hpp"
@@ -16,10 +15,6 @@ namespace {
 using nlohmann::json;
 namespace defs = echonet::defs;
 
-std::uint16_t class_of(const echonet::Eoj& eoj) {
-  return static_cast<std::uint16_t>((eoj.group << 8) | eoj.cls);
-}
-
 }  // namespace
 
 mqtt::Message lan_state_message(const Config& config, const LanLink::Device& device) {
@@ -32,7 +27,7 @@ mqtt::Message lan_availability_message(const Config& config, const LanLink::Devi
 }
 
 json lan_device_entry(const LanLink::Device& device) {
-  const std::uint16_t cls = class_of(device.info.eoj);
+  const std::uint16_t cls = class_code(device.info.eoj);
   const auto* class_def = defs::find_class(cls);
   auto names = [&](const std::vector<std::uint8_t>& epcs) {
     json out = json::array();
@@ -50,11 +45,8 @@ json lan_device_entry(const LanLink::Device& device) {
                  {{"get", names(device.info.get_map)},
                   {"set", names(device.info.set_map)},
                   {"inf", names(device.info.inf_map)}}}};
-  if (device.info.manufacturer) {
-    char code[12];
-    std::snprintf(code, sizeof code, "0x%06X", *device.info.manufacturer);
-    entry["manufacturer"] = code;
-  }
+  if (device.info.manufacturer)
+    entry["manufacturer"] = manufacturer_code_text(*device.info.manufacturer);
   return entry;
 }
 
@@ -62,7 +54,7 @@ std::vector<ha::DiscoveryMessage> lan_discovery_messages(const Config& config,
                                                          const LanLink::Device& device) {
   ha::ApplianceDevice appliance;
   appliance.id = device.info.id;
-  appliance.class_code = class_of(device.info.eoj);
+  appliance.class_code = class_code(device.info.eoj);
   appliance.instance = device.info.eoj.instance;
   // The identity's id, never the configured name: renaming a device keeps its entities, and two
   // devices never share one (the controller makes it unique).

@@ -222,6 +222,8 @@ void MeterLink::set_online(bool online) {
 }
 
 void MeterLink::answer_pending_gets(const meter::MeterValues& update) {
+  if (pending_gets_.empty())
+    return;  // the usual case, on every reading
   const std::vector<std::uint8_t> arrived = meter_values_epcs(update);
   for (auto it = pending_gets_.begin(); it != pending_gets_.end();) {
     std::erase_if(it->waiting, [&](std::uint8_t epc) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "hems/app/requests.hpp"
+#include "hems/echonet/definitions.hpp"
 #include "hems/ha/discovery.hpp"
 #include "hems/ha/language.hpp"
 #include "hems/version.hpp"
@@ -29,13 +30,13 @@ int energy_decimals(const meter::MeterIdentity& id) {
   return std::clamp(static_cast<int>(std::lround(-std::log10(step))), 0, 6);
 }
 
-std::string manufacturer_code(std::uint32_t code) {
+}  // namespace
+
+std::string manufacturer_code_text(std::uint32_t code) {
   char text[12];
   std::snprintf(text, sizeof text, "0x%06X", code);
   return text;
 }
-
-}  // namespace
 
 std::string base_topic(const Config& config, std::string_view suffix) {
   std::string t = config.mqtt.base_topic;
@@ -53,12 +54,6 @@ std::string meter_topic(const Config& config, std::string_view suffix) {
     t += suffix;
   }
   return t;
-}
-
-std::string hex_byte_key(std::uint8_t value) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%02X", value);
-  return text;
 }
 
 json meter_values_json(const meter::MeterValues& v, const meter::MeterIdentity& identity) {
@@ -133,7 +128,7 @@ json bridge_info_json(const Config& config, const std::optional<MeterView>& mete
       m["last_error"] = link.last_error;
     const auto& id = meter->identity;
     if (id.manufacturer_code)
-      m["manufacturer"] = manufacturer_code(*id.manufacturer_code);
+      m["manufacturer"] = manufacturer_code_text(*id.manufacturer_code);
     if (!id.serial_number.empty())
       m["serial_number"] = id.serial_number;
     if (!id.release.empty())
@@ -152,7 +147,7 @@ json meter_device_entry(const Config& config, const MeterView& meter) {
   const auto& id = meter.identity;
   json get = json::array();
   for (std::uint8_t epc : id.get_map)
-    get.push_back(hex_byte_key(epc));
+    get.push_back(echonet::defs::hex_key(epc));
   json entry = {{"id", config.meter.name},
                 {"type", "smart_meter"},
                 {"eoj", "0x028801"},
@@ -161,7 +156,7 @@ json meter_device_entry(const Config& config, const MeterView& meter) {
   if (const auto& pan = meter.status.pan; pan && !pan->ipv6.empty())
     entry["address"] = pan->ipv6;
   if (id.manufacturer_code)
-    entry["manufacturer"] = manufacturer_code(*id.manufacturer_code);
+    entry["manufacturer"] = manufacturer_code_text(*id.manufacturer_code);
   if (!id.serial_number.empty())
     entry["serial_number"] = id.serial_number;
   return entry;
@@ -178,8 +173,8 @@ mqtt::Message link_event_message(const Config& config, const std::string& type,
 json raw_answer_data(const echonet::Frame& frame) {
   json props = json::object();
   for (const auto& p : frame.properties)
-    props[hex_byte_key(p.epc)] = to_hex(p.edt);
-  return json{{"esv", hex_byte_key(frame.esv)}, {"properties", props}};
+    props[echonet::defs::hex_key(p.epc)] = to_hex(p.edt);
+  return json{{"esv", echonet::defs::hex_key(frame.esv)}, {"properties", props}};
 }
 
 std::optional<std::vector<ha::DiscoveryMessage>> meter_discovery_messages(const Config& config,
