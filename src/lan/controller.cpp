@@ -265,7 +265,8 @@ void Controller::schedule_object(Node& node, ObjectState& object, TimePoint now)
   }
   if (!object.announced) {
     object.maps_answered = false;
-    static const std::vector<std::uint8_t> kMaps{kGetMap, kSetMap, kInfMap};
+    // The location comes with the maps so that the device's name can carry it from the start.
+    static const std::vector<std::uint8_t> kMaps{kGetMap, kSetMap, kInfMap, kInstallationLocation};
     object.outstanding =
         enqueue_gets(node, Purpose::maps, object.info.eoj, kMaps, std::nullopt, node.interrogation);
     return;

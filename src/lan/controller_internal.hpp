@@ -17,6 +17,7 @@ inline constexpr std::uint8_t kManufacturer = 0x8A;
 inline constexpr std::uint8_t kInstanceNotice = 0xD5;
 inline constexpr std::uint8_t kInstanceList = 0xD6;
 inline constexpr std::uint8_t kOperatingStatus = 0x80;
+inline constexpr std::uint8_t kInstallationLocation = 0x81;
 inline constexpr std::uint8_t kInfMap = 0x9D;
 inline constexpr std::uint8_t kSetMap = 0x9E;
 inline constexpr std::uint8_t kGetMap = 0x9F;

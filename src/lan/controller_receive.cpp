@@ -156,6 +156,11 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
       for (const echonet::Property& prop : reply.properties) {
         if (prop.edt.empty())
           continue;
+        if (prop.epc == kInstallationLocation) {
+          if (prop.edt.size() == 1 || (prop.edt.size() == 17 && prop.edt[0] == 0xFE))
+            object->info.installation_location = prop.edt;
+          continue;
+        }
         auto epcs = echonet::decode_property_map(prop.edt);
         if (!epcs) {
           log(LogLevel::warning, object->info.id + ": bad property map " + hex8(prop.epc) + ": " +
