@@ -32,6 +32,8 @@ Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
   config_.failures_before_offline = std::max(config_.failures_before_offline, 1);
   config_.max_epcs_per_frame = std::max<std::size_t>(config_.max_epcs_per_frame, 1);
   config_.timeout = std::max(config_.timeout, Duration{1});
+  config_.request_lifetime = std::max(config_.request_lifetime, config_.timeout * 2);
+  config_.max_in_flight = std::max<std::size_t>(config_.max_in_flight, 1);
   config_.poll_interval = std::max(config_.poll_interval, Duration{1});
   config_.discovery_interval = std::max(config_.discovery_interval, Duration{1});
   config_.startup_spacing = std::max(config_.startup_spacing, Duration{1});
@@ -51,10 +53,10 @@ void Controller::start(TimePoint now) {
 
 void Controller::discovery_round(TimePoint now) {
   const std::uint16_t tid = next_tid();
-  discovery_tids_.push_back(tid);
+  discovery_rounds_.emplace_back(tid, now);
   // Answers to older rounds still count for a while: slow nodes answer late.
-  while (discovery_tids_.size() > 8)
-    discovery_tids_.pop_front();
+  while (discovery_rounds_.size() > 8)
+    discovery_rounds_.pop_front();
   static constexpr std::uint8_t kAsk[] = {kInstanceList, kIdentification, kManufacturer};
   const Bytes payload =
       echonet::encode(echonet::make_get(tid, echonet::kController, echonet::kNodeProfile, kAsk));
@@ -73,8 +75,12 @@ void Controller::discovery_round(TimePoint now) {
       now + (startup_rounds_left_ > 0 ? config_.startup_spacing : config_.discovery_interval);
 }
 
-bool Controller::is_discovery_tid(std::uint16_t tid) const {
-  return std::find(discovery_tids_.begin(), discovery_tids_.end(), tid) != discovery_tids_.end();
+std::optional<TimePoint> Controller::discovery_sent_at(std::uint16_t tid) const {
+  for (const auto& [round_tid, sent_at] : discovery_rounds_) {
+    if (round_tid == tid)
+      return sent_at;
+  }
+  return std::nullopt;
 }
 
 void Controller::on_timer(TimePoint now) {
@@ -94,8 +100,8 @@ std::optional<TimePoint> Controller::next_deadline() const {
   if (settle_at_ && !settle_due_ && !settled_)
     consider(*settle_at_);
   for (const auto& [address, node] : nodes_) {
-    if (node.in_flight)
-      consider(node.in_flight->deadline);
+    for (const Request& request : node.in_flight)
+      consider(request.deadline);
     if (node.identified) {
       for (const auto& [eoj, object] : node.objects)
         consider(object.next_due);
@@ -273,12 +279,20 @@ void Controller::schedule_object(Node& node, ObjectState& object, TimePoint now)
   }
   object.poll_answered = false;
   object.poll_failed = false;
+  object.round_started = now;
+  object.round_retries = 0;
   object.outstanding = enqueue_gets(node, Purpose::poll, object.info.eoj, poll_epcs(object),
                                     std::nullopt, node.polls);
+  object.round_frames = object.outstanding;
 }
 
-void Controller::poll_round_done(Node& node, ObjectState& object) {
+void Controller::poll_round_done(Node& node, ObjectState& object, TimePoint now) {
   object.outstanding = 0;
+  log(LogLevel::debug,
+      object.info.id + ": poll round of " + std::to_string(object.round_frames) + " frames " +
+          (object.poll_answered ? "answered" : "unanswered") + " in " +
+          std::to_string(std::chrono::duration_cast<Duration>(now - object.round_started).count()) +
+          " ms, " + std::to_string(object.round_retries) + " retries");
   if (!object.poll_failed || object.poll_answered)
     return;
   ++object.failures;
@@ -300,18 +314,29 @@ void Controller::pump(TimePoint now) {
           schedule_object(node, object, now);
       }
     }
-    if (node.in_flight)
-      continue;
+    fill(node, now);
+  }
+  check_settled(now);
+}
+
+// Gets go out side by side up to the node's window; a write waits until the node is idle and
+// holds everything behind it until answered, so writes and reads keep the order they were asked.
+void Controller::fill(Node& node, TimePoint now) {
+  auto is_get = [](const Request& request) { return request.frame.esv == esv::get; };
+  while (node.in_flight.size() < node.window) {
+    if (!node.in_flight.empty() && !is_get(node.in_flight.front()))
+      return;
     std::deque<Request>& queue = !node.urgent.empty()  ? node.urgent
                                  : !node.polls.empty() ? node.polls
                                                        : node.interrogation;
     if (queue.empty())
-      continue;
-    node.in_flight = std::move(queue.front());
+      return;
+    if (!node.in_flight.empty() && !is_get(queue.front()))
+      return;
+    node.in_flight.push_back(std::move(queue.front()));
     queue.pop_front();
-    send(node, *node.in_flight, now);
+    send(node, node.in_flight.back(), now);
   }
-  check_settled(now);
 }
 
 bool Controller::interrogating() const {
@@ -341,41 +366,111 @@ void Controller::check_settled(TimePoint now) {
 }
 
 void Controller::send(Node& node, Request& request, TimePoint now) {
-  if (request.sends == 0)
+  if (request.sends == 0) {
     request.frame.tid = next_tid();
+    request.first_sent = now;
+  }
   ++request.sends;
-  request.deadline =
-      now + (request.frame.esv == esv::set_i ? config_.timeout : wait_for_try(request.sends));
+  request.last_sent = now;
+  if (request.frame.esv == esv::set_i) {
+    request.deadline = now + config_.timeout;  // only a refusal is answered
+  } else {
+    request.deadline = std::min(now + wait_for_try(node, request.sends),
+                                request.first_sent + config_.request_lifetime);
+  }
   actions_.push_back(SendDatagram{node.address, false, echonet::encode(request.frame)});
-  if (request.sends > 1)
+  if (request.sends > 1) {
     log(LogLevel::debug, node.address + ": retry " + std::to_string(request.sends - 1) +
                              " of TID " + hex16(request.frame.tid));
+    if (request.purpose == Purpose::poll) {
+      if (ObjectState* object = object_for(node, request.frame.deoj))
+        ++object->round_retries;
+    }
+  }
 }
 
-Duration Controller::wait_for_try(int sends) {
+Duration Controller::wait_for_try(const Node& node, int sends) {
+  const RetryBounds bounds{config_.timeout, RetryBounds{}.floor,
+                           std::max(RetryBounds{}.ceiling, config_.timeout)};
   const int doublings = std::clamp(sends - 1, 0, 6);
-  const double base = static_cast<double>(config_.timeout.count()) * std::pow(2.0, doublings);
+  const double base =
+      static_cast<double>(node.round_trip.first_wait(bounds).count()) * std::pow(2.0, doublings);
   const double wait = base * (1.0 + config_.jitter * rng_.next_unit());
   return Duration(static_cast<Duration::rep>(std::llround(wait)));
 }
 
+bool Controller::gives_up(const Request& request, TimePoint now) const {
+  return request.frame.esv == esv::set_i || request.sends > config_.retries ||
+         now >= request.first_sent + config_.request_lifetime;
+}
+
+bool Controller::heard_since(const Node& node, TimePoint when) {
+  return node.last_heard && *node.last_heard >= when;
+}
+
+// A multi-EPC Get unanswered is asked one EPC at a time only when the node is alive and so
+// refusing it: it answered something else meanwhile, or it has never answered a Get of several
+// EPCs (first contact). A node that used to answer them and now answers nothing is silent.
+bool Controller::may_split(const Node& node, const Request& request) const {
+  if (request.frame.esv != esv::get || request.frame.properties.size() < 2 ||
+      request.purpose == Purpose::raw)
+    return false;
+  if (heard_since(node, request.first_sent))
+    return true;
+  return !node.multi_epc_answered && !node.split_futile;
+}
+
 void Controller::expire(Node& node, TimePoint now) {
-  if (!node.in_flight || node.in_flight->deadline > now)
-    return;
-  Request& current = *node.in_flight;
-  const bool wants_answer = current.frame.esv != esv::set_i;
-  if (wants_answer && current.sends <= config_.retries) {
-    send(node, current, now);
-    return;
+  for (;;) {
+    auto due = std::find_if(node.in_flight.begin(), node.in_flight.end(),
+                            [now](const Request& request) { return request.deadline <= now; });
+    if (due == node.in_flight.end())
+      return;
+    // Heard from since this copy went out, yet no answer to it: more at once than it copes with.
+    if (due->frame.esv != esv::set_i && heard_since(node, due->last_sent) && node.window > 1)
+      narrow_window(node);
+    if (!gives_up(*due, now)) {
+      send(node, *due, now);
+      continue;
+    }
+    Request done = std::move(*due);
+    node.in_flight.erase(due);
+    if (may_split(node, done))
+      split(node, std::move(done));
+    else
+      fail(node, std::move(done), now);
   }
-  Request done = std::move(current);
-  node.in_flight.reset();
-  if (wants_answer && done.frame.esv == esv::get && done.frame.properties.size() > 1 &&
-      done.purpose != Purpose::raw && !node.split_futile) {
-    split(node, std::move(done));
-    return;
+}
+
+void Controller::narrow_window(Node& node) {
+  node.window = std::max<std::size_t>(node.window / 2, 1);
+  node.answers_since_growth = 0;
+  log(LogLevel::info, node.address + ": a request went unanswered while others were answered; " +
+                          "at most " + std::to_string(node.window) + " at once");
+}
+
+void Controller::note_answer(Node& node, const Request& request, TimePoint now) {
+  if (request.sends == 1)
+    node.round_trip.sample(std::chrono::duration_cast<Duration>(
+        now - request.last_sent));  // unambiguous: one copy was sent
+  if (node.window < config_.max_in_flight && ++node.answers_since_growth >= 2) {
+    ++node.window;
+    node.answers_since_growth = 0;
   }
-  fail(node, std::move(done), now);
+  if (request.frame.esv == esv::get && request.frame.properties.size() > 1 &&
+      !is_node_profile(request.frame.deoj))
+    node.multi_epc_answered = true;
+}
+
+// Any datagram from a node with offline objects: it is back, so they are polled now rather than
+// at their next turn (at most once a lifetime, so chatter cannot make it poll all the time).
+void Controller::heard_from(Node& node, TimePoint now) {
+  node.last_heard = now;
+  for (auto& [eoj, object] : node.objects) {
+    if (object.announced && !object.online && object.outstanding == 0 && object.next_due > now &&
+        now >= object.round_started + config_.request_lifetime)
+      object.next_due = now;
+  }
 }
 
 void Controller::split(Node& node, Request request) {
@@ -459,8 +554,39 @@ void Controller::fail(Node& node, Request request, TimePoint now) {
       }
     }
   }
+  const bool silent_poll =
+      request.purpose == Purpose::poll && !heard_since(node, request.first_sent);
   leave_group(request, false);
   handle_failure(node, request, now);
+  if (silent_poll)
+    give_up_poll_round(node, now);
+}
+
+// A poll that got nothing back, not even an answer to something else: the node is silent, so
+// the rest of its poll round fails now instead of after each frame's own retries, and its
+// objects go offline at the end of this round.
+void Controller::give_up_poll_round(Node& node, TimePoint now) {
+  std::vector<Request> rest;
+  auto take_polls = [&rest](auto& requests) {
+    for (auto it = requests.begin(); it != requests.end();) {
+      if (it->purpose == Purpose::poll) {
+        rest.push_back(std::move(*it));
+        it = requests.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  take_polls(node.in_flight);
+  take_polls(node.polls);
+  if (rest.empty())
+    return;
+  log(LogLevel::debug, node.address + ": silent; the other " + std::to_string(rest.size()) +
+                           " poll frames of this round are given up");
+  for (const Request& request : rest) {
+    leave_group(request, false);
+    handle_failure(node, request, now);
+  }
 }
 
 void Controller::handle_failure(Node& node, const Request& request, TimePoint now) {
@@ -491,7 +617,7 @@ void Controller::handle_failure(Node& node, const Request& request, TimePoint no
         log(LogLevel::debug, object->info.id + ": poll unanswered (" + what + ")");
         object->poll_failed = true;
         if (--object->outstanding <= 0)
-          poll_round_done(node, *object);
+          poll_round_done(node, *object, now);
       }
       return;
     case Purpose::user_get:

@@ -29,24 +29,33 @@ void Controller::on_datagram(const std::string& from, ByteView payload, TimePoin
     on_request(from, frame);
     return;
   }
-  if (auto it = nodes_.find(from); it != nodes_.end() && it->second.in_flight) {
+  if (auto it = nodes_.find(from); it != nodes_.end()) {
     Node& node = it->second;
-    const Request& asked = *node.in_flight;
-    if (asked.frame.tid == frame.tid && is_answer_to(asked.frame.esv, frame.esv) &&
-        answers_for(asked.frame.deoj, frame.seoj) && frame.deoj == asked.frame.seoj) {
-      Request request = std::move(*node.in_flight);
-      node.in_flight.reset();
+    heard_from(node, now);
+    // Every copy of a request carries its TID, so an answer to an earlier copy counts too.
+    auto asked = std::find_if(
+        node.in_flight.begin(), node.in_flight.end(), [&frame](const Request& request) {
+          return request.frame.tid == frame.tid && is_answer_to(request.frame.esv, frame.esv) &&
+                 answers_for(request.frame.deoj, frame.seoj) && frame.deoj == request.frame.seoj;
+        });
+    if (asked != node.in_flight.end()) {
+      Request request = std::move(*asked);
+      node.in_flight.erase(asked);
       node.split_futile = false;
+      note_answer(node, request, now);
       complete(node, std::move(request), frame, now);
       pump(now);
       return;
     }
   }
-  if ((frame.esv == esv::get_res || frame.esv == esv::get_sna) && is_discovery_tid(frame.tid) &&
-      is_node_profile(frame.seoj)) {
-    on_discovery_answer(from, frame, now);
-    pump(now);
-    return;
+  if (frame.esv == esv::get_res || frame.esv == esv::get_sna) {
+    if (auto sent_at = discovery_sent_at(frame.tid); sent_at && is_node_profile(frame.seoj)) {
+      on_discovery_answer(from, frame, now);
+      // Each round has its own TID, so its answer is a clean round-trip sample.
+      node_for(from).round_trip.sample(std::chrono::duration_cast<Duration>(now - *sent_at));
+      pump(now);
+      return;
+    }
   }
   if (frame.esv == esv::inf || frame.esv == esv::infc) {
     on_notification(from, frame, now);
@@ -65,6 +74,7 @@ void Controller::on_discovery_answer(const std::string& from, const echonet::Fra
     log(LogLevel::info, "node at " + from + " answered discovery");
   node.discovered = true;
   node.split_futile = false;
+  node.last_heard = now;
   // What the answer lists (even without a value) need not be asked again.
   for (const echonet::Property& prop : frame.properties) {
     if (std::find(node.asked.begin(), node.asked.end(), prop.epc) == node.asked.end())
@@ -91,6 +101,7 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
       log(LogLevel::info, "node at " + from + " announced itself");
     Node& node = node_for(from);
     node.discovered = true;
+    node.last_heard = now;
     apply_node_profile(node, {*instances});
     advance_identity(node, now);
     answer();
@@ -192,7 +203,7 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
       if (!update.properties.empty())
         actions_.push_back(std::move(update));
       if (--object->outstanding <= 0)
-        poll_round_done(node, *object);
+        poll_round_done(node, *object, now);
       return;
     }
     case Purpose::user_get:
@@ -417,6 +428,10 @@ void Controller::release_held_by(const std::string& address, TimePoint now) {
 void Controller::take_over(Node& node, Node& previous, TimePoint now) {
   const std::string previous_address = previous.address;
   adopt(node, previous);
+  for (auto& [eoj, object] : node.objects) {
+    if (object.announced && object.outstanding == 0)
+      object.next_due = now;  // read at once where it is now, not at its old turn
+  }
   node.identified = true;
   create_objects(node, now);
   release_held_by(previous_address, now);  // others waiting on the old address decide again
@@ -427,6 +442,7 @@ void Controller::adopt(Node& node, Node& previous) {
       "node " + node_uid(node.node_id) + " moved from " + previous.address + " to " + node.address);
   node.objects = std::move(previous.objects);
   node.single_epc = previous.single_epc;
+  node.multi_epc_answered = previous.multi_epc_answered;
   if (!node.manufacturer)
     node.manufacturer = previous.manufacturer;
   for (echonet::Eoj eoj : previous.instances) {
@@ -443,8 +459,10 @@ void Controller::adopt(Node& node, Node& previous) {
   // Unfinished work follows the node; what was in flight is sent again with a new TID. A probe
   // of the old address is not: it was about the address, not the device.
   auto follows = [](const Request& request) { return request.purpose != Purpose::probe; };
-  if (previous.in_flight && follows(*previous.in_flight)) {
-    Request again = std::move(*previous.in_flight);
+  for (auto it = previous.in_flight.rbegin(); it != previous.in_flight.rend(); ++it) {
+    if (!follows(*it))
+      continue;
+    Request again = std::move(*it);
     again.sends = 0;
     queue_for(node, again.purpose).push_front(std::move(again));
   }

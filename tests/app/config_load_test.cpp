@@ -29,7 +29,7 @@ TEST_F(ConfigTest, DefaultsApplyForAMinimalFile) {
   EXPECT_FALSE(config->lan.enabled);
   EXPECT_TRUE(config->lan.ipv6);
   EXPECT_EQ(config->lan.poll_interval, 60);
-  EXPECT_DOUBLE_EQ(config->lan.timeout, 3.0);
+  EXPECT_DOUBLE_EQ(config->lan.timeout, 1.0);
   EXPECT_EQ(config->log.level, "info");
   EXPECT_EQ(config->source_path, path_);
   EXPECT_THAT(config->warnings, IsEmpty());

@@ -39,7 +39,11 @@ struct FakeNode {
   bool mute = false;             // answers nothing at all
   bool single_epc_only = false;  // device objects ignore Gets of several EPCs
   Duration delay{10};
+  int drop_copies = 0;         // unicast requests: the first copies of each TID are lost
+  bool one_at_a_time = false;  // a request arriving while one is handled is ignored
   std::vector<echonet::Frame> received;
+  std::map<std::uint16_t, int> copies_seen;
+  TimePoint busy_until{};
 
   FakeObject* object(echonet::Eoj eoj) {
     for (auto& o : objects) {
@@ -264,6 +268,15 @@ class FakeLan {
       const bool reaches = send.multicast ? n.answers_multicast : n.address == send.to;
       if (!reaches)
         continue;
+      if (!send.multicast && n.drop_copies > 0 && ++n.copies_seen[frame.tid] <= n.drop_copies)
+        continue;
+      if (n.one_at_a_time) {
+        if (now < n.busy_until) {
+          n.received.push_back(frame);
+          continue;
+        }
+        n.busy_until = now + n.delay;
+      }
       if (auto answer = n.handle(frame))
         in_air.push_back(InAir{now + n.delay, n.address, echonet::encode(*answer)});
     }

@@ -114,10 +114,10 @@ TEST(LanRequests, AnswersMustMatchTidSourceAndObject) {
   EXPECT_EQ(done[0].results[0].second, PropertyOutcome::accepted);
 }
 
-TEST(LanRequests, RetriesBackOffExponentiallyThenTimeOut) {
+TEST(LanRequests, RetriesFollowTheMeasuredRoundTripAndBackOff) {
   ControllerConfig config = test_config();
   config.retries = 3;
-  Found f(config);
+  Found f(config);  // its node answers in 10 ms: the first wait is the 250 ms floor
   f.node().mute = true;
   const TimePoint start = f.lan.now;
   f.lan.controller.get("r1", kAcId, {0x80}, start);
@@ -125,9 +125,9 @@ TEST(LanRequests, RetriesBackOffExponentiallyThenTimeOut) {
   const auto times = send_times(f.lan, "192.0.2.10", echonet::esv::get);
   ASSERT_EQ(times.size(), 4u);  // the first send and three retries
   EXPECT_EQ(times[0], start);
-  EXPECT_EQ(times[1], start + 1s);
-  EXPECT_EQ(times[2], start + 3s);
-  EXPECT_EQ(times[3], start + 7s);
+  EXPECT_EQ(times[1], start + 250ms);
+  EXPECT_EQ(times[2], start + 750ms);
+  EXPECT_EQ(times[3], start + 1750ms);
   // Retries keep the TID, so a late answer to an earlier send still counts.
   const auto sent = f.lan.sent_to("192.0.2.10");
   EXPECT_EQ(sent.front().frame.tid, sent.back().frame.tid);
@@ -136,6 +136,68 @@ TEST(LanRequests, RetriesBackOffExponentiallyThenTimeOut) {
   EXPECT_EQ(done[0].esv, 0);
   ASSERT_EQ(done[0].results.size(), 1u);
   EXPECT_EQ(done[0].results[0].second, PropertyOutcome::timeout);
+}
+
+TEST(LanRequests, UnmeasuredNodesWaitTheTimeoutAndRequestsEndWithTheirLifetime) {
+  ControllerConfig config = test_config();
+  config.retries = 5;
+  config.request_lifetime = 8s;
+  FakeLan lan(config);
+  lan.start();
+  lan.run_for(10s);
+  lan.clear();
+  const TimePoint start = lan.now;
+  lan.controller.raw(
+      "r1", "192.0.2.99",
+      echonet::make_get(0, echonet::kController, kAc, std::vector<std::uint8_t>{0x80}), start);
+  lan.run_for(30s);
+  const auto times = send_times(lan, "192.0.2.99", echonet::esv::get);
+  ASSERT_EQ(times.size(), 4u);  // 0, 1, 3, 7 s; the next would come after the lifetime
+  EXPECT_EQ(times[1], start + 1s);
+  EXPECT_EQ(times[3], start + 7s);
+  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->results.at(0).second, PropertyOutcome::timeout);
+}
+
+TEST(LanRequests, AnswerToAnEarlierCopyCountsAndSlowNodesAreLearnt) {
+  ControllerConfig config = test_config();
+  FakeLan lan(config);
+  FakeNode slow = ac_node("192.0.2.10", 0x01);
+  slow.delay = 2s;
+  lan.add(slow);
+  lan.start();
+  lan.run_for(30s);
+  ASSERT_TRUE(lan.controller.devices().contains(kAcId));
+  lan.clear();
+  // Measured from its discovery answers, the wait outlasts its 2 s: one send per request.
+  lan.controller.get("r1", kAcId, {0x80}, lan.now);
+  lan.run_for(5s);
+  EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 1u);
+  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted);
+}
+
+TEST(LanRequests, NodeDroppingTwoCopiesOfEveryRequestIsReadWithinSeconds) {
+  ControllerConfig config = ControllerConfig{};  // the defaults, jitter included
+  FakeLan lan(config);
+  FakeNode lossy = ac_node("192.0.2.10", 0x01);
+  lossy.drop_copies = 2;
+  lan.add(lossy);
+  lan.add(ac_node("192.0.2.11", 0x02));
+  lan.start();
+  std::optional<TimePoint> first_state;
+  const TimePoint start = lan.now;
+  for (int i = 0; i < 200 && !first_state; ++i) {
+    lan.run_for(50ms);
+    for (const auto& update : lan.all<PropertiesUpdated>()) {
+      if (update.device_id == kAcId)
+        first_state = lan.now;
+    }
+  }
+  ASSERT_TRUE(first_state.has_value());
+  EXPECT_LE(*first_state - start, 5s);
 }
 
 std::vector<TimePoint> jittered_sends(std::uint64_t seed) {
@@ -153,7 +215,7 @@ std::vector<TimePoint> jittered_sends(std::uint64_t seed) {
 TEST(LanRequests, JitterLengthensWaitsWithinBoundsAndFollowsTheSeed) {
   const auto a = jittered_sends(7);
   ASSERT_EQ(a.size(), 4u);
-  const Duration base[] = {1000ms, 2000ms, 4000ms};
+  const Duration base[] = {250ms, 500ms, 1000ms};  // from the 10 ms round trip
   for (std::size_t i = 0; i < 3; ++i) {
     const auto wait = std::chrono::duration_cast<Duration>(a[i + 1] - a[i]);
     EXPECT_GE(wait, base[i]);
@@ -163,7 +225,7 @@ TEST(LanRequests, JitterLengthensWaitsWithinBoundsAndFollowsTheSeed) {
   EXPECT_NE(jittered_sends(8), a);
 }
 
-TEST(LanRequests, NodesAreServedInParallelAndEachNodeOneAtATime) {
+TEST(LanRequests, NodesAreServedInParallelAndGetsShareAWindowWritesGoAlone) {
   FakeLan lan(test_config());
   FakeNode slow = ac_node("192.0.2.10", 0x01);
   slow.delay = 800ms;
@@ -175,21 +237,51 @@ TEST(LanRequests, NodesAreServedInParallelAndEachNodeOneAtATime) {
   lan.clear();
 
   const TimePoint start = lan.now;
-  lan.controller.get("slow1", "000006_5a449e88_013001", {0x80}, start);
-  lan.controller.get("slow2", "000006_5a449e88_013001", {0xB0}, start);
+  const std::string slow_id = "000006_5a449e88_013001";
+  lan.controller.get("slow1", slow_id, {0x80}, start);
+  lan.controller.get("slow2", slow_id, {0xB0}, start);
+  lan.controller.set("write", slow_id, {{0xB0, {0x42}}}, true, start);
+  lan.controller.get("slow3", slow_id, {0xB3}, start);
   lan.controller.get("fast", "000006_5d44a341_013001", {0x80}, start);
   lan.run_for(100ms);
   ASSERT_NE(done_with_id(lan.all<RequestDone>(), "fast"), nullptr);
   EXPECT_EQ(done_with_id(lan.all<RequestDone>(), "slow1"), nullptr);
-  // Only one request went to the slow node so far.
-  EXPECT_EQ(lan.sent_to("192.0.2.10").size(), 1u);
+  // The node has answered enough to get two Gets at once; the write waits for both.
+  EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 2u);
+  EXPECT_TRUE(send_times(lan, "192.0.2.10", echonet::esv::set_c).empty());
 
-  lan.run_for(2s);
-  const auto slow_sends = send_times(lan, "192.0.2.10", echonet::esv::get);
-  ASSERT_EQ(slow_sends.size(), 2u);
-  EXPECT_EQ(slow_sends[0], start);
-  EXPECT_EQ(slow_sends[1], start + 800ms);  // right after the first answer
-  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "slow2"), nullptr);
+  lan.run_for(3s);
+  const auto sets = send_times(lan, "192.0.2.10", echonet::esv::set_c);
+  ASSERT_EQ(sets.size(), 1u);
+  EXPECT_EQ(sets[0], start + 800ms);  // right after the Gets before it were answered
+  const auto gets = send_times(lan, "192.0.2.10", echonet::esv::get);
+  ASSERT_EQ(gets.size(), 3u);
+  EXPECT_EQ(gets[2], start + 1600ms);  // and the Get after it, after the write
+  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "slow3"), nullptr);
+}
+
+TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
+  FakeLan lan(test_config());
+  FakeNode busy = ac_node("192.0.2.10", 0x01);
+  busy.delay = 100ms;
+  busy.one_at_a_time = true;
+  lan.add(busy);
+  lan.start();
+  lan.run_for(20s);
+  ASSERT_TRUE(lan.controller.devices().contains(kAcId));
+  lan.clear();
+  for (int i = 0; i < 6; ++i)
+    lan.controller.get("r" + std::to_string(i), kAcId, {0x80}, lan.now);
+  lan.run_for(20s);
+  for (int i = 0; i < 6; ++i) {
+    const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r" + std::to_string(i));
+    ASSERT_NE(done, nullptr) << i;
+    EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted) << i;
+  }
+  bool narrowed = false;
+  for (const auto& line : lan.all<LanLog>())
+    narrowed = narrowed || line.text.find("at most 1 at once") != std::string::npos;
+  EXPECT_TRUE(narrowed);
 }
 
 TEST(LanRequests, PartialAnswersKeepWhatCameBack) {
@@ -245,9 +337,9 @@ TEST(LanRequests, MultiEpcGetsIgnoredAreSplitIntoSingleEpcGets) {
   EXPECT_EQ(done->results[1].second, PropertyOutcome::accepted);
 }
 
-TEST(LanRequests, ASilentNodeIsNotAskedForEveryEpcAfterASplit) {
+TEST(LanRequests, ASilentNodeIsNeverAskedOneEpcAtATime) {
   ControllerConfig config = test_config();
-  config.retries = 1;  // a try waits 1 s, the retry 2 s
+  config.retries = 1;
   Found f(config);
   f.node().mute = true;
   f.lan.controller.get("r1", kAcId, {0x80, 0xB0, 0xB3}, f.lan.now);
@@ -257,8 +349,11 @@ TEST(LanRequests, ASilentNodeIsNotAskedForEveryEpcAfterASplit) {
   ASSERT_EQ(done[0].results.size(), 3u);
   for (const auto& [prop, outcome] : done[0].results)
     EXPECT_EQ(outcome, PropertyOutcome::timeout);
-  // Two sends of the whole Get, two of its first part, and nothing for the other parts.
-  EXPECT_EQ(send_times(f.lan, "192.0.2.10", echonet::esv::get).size(), 4u);
+  // It answered Gets of several EPCs before and now answers nothing: two sends of the whole
+  // Get and no single-EPC parts.
+  for (const auto& s : f.lan.sent_to("192.0.2.10"))
+    EXPECT_EQ(s.frame.properties.size(), 3u);
+  EXPECT_EQ(send_times(f.lan, "192.0.2.10", echonet::esv::get).size(), 2u);
 }
 
 TEST(LanAvailability, OfflineAfterFailedPollsOnlineOnAnyAnswer) {
@@ -283,6 +378,91 @@ TEST(LanAvailability, OfflineAfterFailedPollsOnlineOnAnyAnswer) {
   changes = f.lan.all<AvailabilityChanged>();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_TRUE(changes[1].online);
+}
+
+// An air conditioner with enough readable properties for a poll of several frames.
+FakeNode big_ac_node(const std::string& address) {
+  FakeNode node = ac_node(address, 0x01);
+  FakeObject& ac = node.objects[0];
+  std::vector<std::uint8_t> get_map{0x80, 0x8A, 0x9D, 0x9E, 0x9F, 0xB0, 0xB3, 0xBB};
+  for (std::uint8_t epc = 0xC0; epc < 0xD0; ++epc) {
+    ac.values[epc] = {0x01};
+    get_map.push_back(epc);
+  }
+  ac.values[0x9F] = echonet::encode_property_map(get_map);
+  return node;
+}
+
+// With the defaults (60 s polls, three retries, jitter): a node that vanishes at any moment of
+// the poll cycle is offline within poll_interval + 10 s, and online at its first answer.
+TEST(LanAvailability, VanishedNodeIsOfflineWithinAPollIntervalAndTenSeconds) {
+  for (const Duration phase : {0ms, 1ms, 20000ms, 59000ms, 59990ms}) {
+    FakeLan lan(ControllerConfig{});
+    lan.add(big_ac_node("192.0.2.10"));
+    lan.start();
+    lan.run_for(10s);
+    ASSERT_TRUE(lan.controller.devices().contains(kAcId));
+    lan.run_for(phase);
+    lan.clear();
+    lan.node("192.0.2.10")->mute = true;
+    const TimePoint vanished = lan.now;
+    std::optional<TimePoint> offline;
+    for (int i = 0; i < 1000 && !offline; ++i) {
+      lan.run_for(100ms);
+      for (const auto& change : lan.all<AvailabilityChanged>()) {
+        if (change.device_id == kAcId && !change.online)
+          offline = lan.now;
+      }
+    }
+    ASSERT_TRUE(offline.has_value()) << phase.count();
+    EXPECT_LE(*offline - vanished, 70s) << phase.count();
+    // Asked once per frame and retried, but never one EPC at a time.
+    for (const auto& s : lan.sent_to("192.0.2.10"))
+      EXPECT_GT(s.frame.properties.size(), 1u) << phase.count();
+
+    lan.clear();
+    lan.node("192.0.2.10")->mute = false;
+    lan.run_for(61s);
+    const auto changes = lan.all<AvailabilityChanged>();
+    ASSERT_EQ(changes.size(), 1u) << phase.count();
+    EXPECT_TRUE(changes[0].online);
+  }
+}
+
+TEST(LanAvailability, ANodeAnnouncingItselfAgainIsPolledAndOnlineAtOnce) {
+  ControllerConfig config = test_config();
+  Found f(config);
+  f.node().mute = true;
+  f.lan.run_for(65s);
+  ASSERT_EQ(f.lan.all<AvailabilityChanged>().size(), 1u);
+  f.lan.clear();
+  f.node().mute = false;
+  echonet::Frame inf;
+  inf.tid = 0;
+  inf.seoj = echonet::kNodeProfile;
+  inf.deoj = echonet::Eoj{0x0E, 0xF0, 0x01};
+  inf.esv = echonet::esv::inf;
+  inf.properties = {{0xD5, f.node().instance_list()}};
+  const TimePoint back = f.lan.now;
+  f.lan.inject("192.0.2.10", echonet::encode(inf));
+  f.lan.run_for(1s);
+  const auto changes = f.lan.all<AvailabilityChanged>();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].online);
+  ASSERT_FALSE(send_times(f.lan, "192.0.2.10", echonet::esv::get).empty());
+  EXPECT_EQ(send_times(f.lan, "192.0.2.10", echonet::esv::get)[0], back);
+}
+
+TEST(LanPolling, EachRoundsTimingIsLoggedAtDebug) {
+  Found f;
+  f.lan.run_for(61s);
+  bool logged = false;
+  for (const auto& line : f.lan.all<LanLog>()) {
+    if (line.level == LogLevel::debug &&
+        line.text.find(kAcId + ": poll round of 1 frames answered in ") == 0)
+      logged = true;
+  }
+  EXPECT_TRUE(logged);
 }
 
 TEST(LanRequests, SetCReportsAcceptedAndRejectedPerProperty) {

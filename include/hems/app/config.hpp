@@ -47,9 +47,9 @@ struct LanConfig {
   bool enabled = false;
   std::string interface;  // NIC name or local address; "" = every multicast-capable NIC
   bool ipv6 = true;
-  std::vector<std::string> hosts;            // extra nodes probed by unicast
-  int poll_interval = 60;                    // seconds
-  double timeout = 3;                        // seconds before a request is retried
+  std::vector<std::string> hosts;  // extra nodes probed by unicast
+  int poll_interval = 60;          // seconds
+  double timeout = 1;  // seconds to wait for an answer until the node's round trip is measured
   std::map<std::string, std::string> names;  // "<uid or address>/<eoj>" -> friendly id
 };
 

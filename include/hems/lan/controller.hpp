@@ -18,6 +18,7 @@
 #include "hems/common/splitmix64.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
+#include "hems/lan/round_trip.hpp"
 
 namespace hems::lan {
 
@@ -26,10 +27,14 @@ inline constexpr const char* kMulticastV6 = "ff02::1";
 inline constexpr std::uint16_t kPort = 3610;
 
 struct ControllerConfig {
-  Duration timeout{3000};  // first wait for an answer; each retry waits twice as long as the last
-  int retries = 3;         // sends after the first one, same TID
-  double jitter = 0.2;     // each wait is lengthened by a random share of up to this much
-  std::uint64_t seed = 1;  // seeds the jitter, so a run can be replayed
+  // The first wait for an answer, before the node's round trip is measured; from then on the
+  // wait follows the measured round trip (round_trip.hpp). Each retry waits twice as long.
+  Duration timeout{1000};
+  int retries = 3;                  // sends after the first one, same TID
+  double jitter = 0.2;              // each wait is lengthened by a random share of up to this much
+  std::uint64_t seed = 1;           // seeds the jitter, so a run can be replayed
+  Duration request_lifetime{8000};  // a request is given up this long after its first send
+  std::size_t max_in_flight = 4;    // Gets in flight to one node at once, once it has coped
   Duration poll_interval{60000};
   Duration discovery_interval{300000};
   int startup_discoveries = 3;               // discovery rounds right after start ...
@@ -38,7 +43,7 @@ struct ControllerConfig {
   std::vector<std::string> hosts;            // nodes probed by unicast as well
   std::map<std::string, std::string> names;  // "<uid or address>/<0xEOJ>" -> friendly id
                                              //  (device_id.hpp: the keys accepted)
-  int failures_before_offline = 2;           // polls that used up every retry
+  int failures_before_offline = 1;           // poll rounds that got no answer at all
   std::size_t max_epcs_per_frame = 8;        // a poll of more EPCs is sent as several frames
 };
 
@@ -125,6 +130,7 @@ class Controller {
     Purpose purpose = Purpose::poll;
     echonet::Frame frame;  // TID assigned when first sent
     int sends = 0;
+    TimePoint first_sent{}, last_sent{};
     TimePoint deadline{};
     std::optional<std::uint64_t> operation;    // user get/set/raw
     std::optional<std::uint64_t> split_group;  // a single-EPC part of a split Get
@@ -150,6 +156,8 @@ class Controller {
     bool poll_answered = false;  // some poll frame of this round got an answer
     bool poll_failed = false;    // some poll frame of this round used up its retries
     TimePoint next_due{};
+    TimePoint round_started{};  // for the debug line on the round's timing
+    int round_frames = 0, round_retries = 0;
   };
   struct Node {
     std::string address;
@@ -159,7 +167,9 @@ class Controller {
     int identify_outstanding = 0;  // node-profile Get frames queued or in flight
     bool single_epc = false;       // answers only one EPC per Get
     bool split_futile = false;     // the last split got no answer at all; cleared by any answer
-    std::vector<std::uint8_t> asked;  // node-profile EPCs already asked for
+    bool multi_epc_answered = false;      // a device object answered a Get of several EPCs
+    std::optional<TimePoint> last_heard;  // any datagram from this address
+    std::vector<std::uint8_t> asked;      // node-profile EPCs already asked for
     Bytes node_id;
     std::optional<std::uint32_t> manufacturer;
     std::vector<echonet::Eoj> instances;
@@ -167,10 +177,15 @@ class Controller {
     // Another identified node with the same 0x83, probed before this one's objects are made.
     std::optional<std::string> held_by;
     std::vector<std::string> live_twins;  // nodes that answered that probe: distinct devices
-    // One request in flight per node, taken from the first non-empty queue: user requests,
-    // then polls of known devices, then interrogation of new objects (which may not answer).
+    // Requests are taken from the first non-empty queue: user requests, then polls of known
+    // devices, then interrogation of new objects (which may not answer). Up to `window` Gets
+    // are in flight at once; a write goes alone, so it lands between what was asked before and
+    // after it.
     std::deque<Request> urgent, polls, interrogation;
-    std::optional<Request> in_flight;
+    std::vector<Request> in_flight;
+    std::size_t window = 1;  // grows with answers up to max_in_flight; 1 after a drop
+    int answers_since_growth = 0;
+    RoundTrip round_trip;
   };
 
   // our own node: answers to other controllers, and what we multicast
@@ -180,7 +195,7 @@ class Controller {
 
   // discovery
   void discovery_round(TimePoint now);
-  bool is_discovery_tid(std::uint16_t tid) const;
+  std::optional<TimePoint> discovery_sent_at(std::uint16_t tid) const;
   void on_discovery_answer(const std::string& from, const echonet::Frame& frame, TimePoint now);
   void on_notification(const std::string& from, const echonet::Frame& frame, TimePoint now);
 
@@ -208,9 +223,17 @@ class Controller {
   int enqueue_gets(Node& node, Purpose purpose, echonet::Eoj eoj,
                    const std::vector<std::uint8_t>& epcs, std::optional<std::uint64_t> operation,
                    std::deque<Request>& queue);
+  void fill(Node& node, TimePoint now);
   void send(Node& node, Request& request, TimePoint now);
-  Duration wait_for_try(int sends);
+  Duration wait_for_try(const Node& node, int sends);
+  bool gives_up(const Request& request, TimePoint now) const;
   void expire(Node& node, TimePoint now);
+  bool may_split(const Node& node, const Request& request) const;
+  void note_answer(Node& node, const Request& request, TimePoint now);
+  void narrow_window(Node& node);
+  void heard_from(Node& node, TimePoint now);
+  static bool heard_since(const Node& node, TimePoint when);
+  void give_up_poll_round(Node& node, TimePoint now);
   void split(Node& node, Request request);
   std::deque<Request>& queue_for(Node& node, Purpose purpose);
   void complete(Node& node, Request request, const echonet::Frame& reply, TimePoint now);
@@ -218,7 +241,7 @@ class Controller {
   void handle_failure(Node& node, const Request& request, TimePoint now);
   void leave_group(const Request& request, bool answered);
   void maps_round_done(Node& node, ObjectState& object, TimePoint now);
-  void poll_round_done(Node& node, ObjectState& object);
+  void poll_round_done(Node& node, ObjectState& object, TimePoint now);
   std::vector<std::uint8_t> poll_epcs(const ObjectState& object) const;
   bool locate(const std::string& device_id, Node*& node, ObjectState*& object);
   void reject_at_once(std::string request_id, std::string device_id,
@@ -235,7 +258,7 @@ class Controller {
   std::map<std::uint64_t, Operation> operations_;
   std::map<std::uint64_t, SplitGroup> split_groups_;
   std::uint64_t next_operation_ = 1, next_split_group_ = 1;
-  std::deque<std::uint16_t> discovery_tids_;
+  std::deque<std::pair<std::uint16_t, TimePoint>> discovery_rounds_;  // TID, when sent
   std::deque<Bytes> own_multicasts_;  // the last few, to know them if they come back to us
   std::optional<TimePoint> next_discovery_;
   int startup_rounds_left_ = 0;
