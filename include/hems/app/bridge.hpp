@@ -86,6 +86,7 @@ class Bridge : public mqtt::Handler {
   void publish_lan_device(const std::string& id, bool force_discovery);
   void republish_lan();
   void remember_lan_discovery();
+  void save_announced(std::string_view file, const std::vector<ha::DiscoveryMessage>& messages);
   void forget_stale_lan_discovery();
 
   // bridge_publish.cpp: what every subscriber sees of the bridge as a whole

@@ -28,21 +28,24 @@ class StateDir {
   // The cached PAN; nullopt when there is none or it cannot be read (`warning` then says why,
   // when the file exists).
   std::optional<wisun::PanInfo> load_pan(std::string& warning) const;
-  // Written to a temporary file and renamed, so a crash never leaves half a cache. The error
-  // says what failed.
+  // Every file is written whole (io/state_file.hpp), 0600 in a 0700 directory; a failure (full
+  // or read-only disk) is returned as a message to log, and the old file stays as it was.
   std::optional<std::string> save_pan(const wisun::PanInfo& pan) const;
   bool forget_pan() const;  // true when there was a cache to remove
   std::string pan_cache_path() const;
 
   // Each topic with the placeholder payload "{}": announced before, content unknown.
   std::vector<ha::DiscoveryMessage> load_announced(std::string_view file) const;
-  void save_announced(std::string_view file,
-                      const std::vector<ha::DiscoveryMessage>& messages) const;
+  std::optional<std::string> save_announced(
+      std::string_view file, const std::vector<ha::DiscoveryMessage>& messages) const;
+  std::string path_of(std::string_view file) const;
 
   void touch_heartbeat() const;
   void remove_heartbeat() const;
 
  private:
+  std::optional<std::string> save(std::string_view file, const std::string& content) const;
+
   const Config& config_;
 };
 

@@ -104,7 +104,7 @@ void Bridge::publish_lan_device(const std::string& id, bool force_discovery) {
 }
 
 void Bridge::remember_lan_discovery() {
-  state_.save_announced(
+  save_announced(
       kLanDiscoveryFile,
       lan_topics_to_remember(lan_remembered_, lan_discovery_told(lan_announced_), lan_settled_));
 }

@@ -158,7 +158,7 @@ void Bridge::publish_meter_discovery(bool force) {
   if (update.changed) {
     log(Level::info,
         "published Home Assistant discovery for " + std::to_string(entities) + " entities");
-    state_.save_announced(kMeterDiscoveryFile, meter_announced_.told());
+    save_announced(kMeterDiscoveryFile, meter_announced_.told());
   }
 }
 

@@ -58,8 +58,18 @@ void Bridge::publish_bridge_discovery(bool force) {
     publish(std::move(m));
   if (update.changed) {
     log(Level::info, "published Home Assistant discovery for the bridge's own device");
-    state_.save_announced(kBridgeDiscoveryFile, bridge_announced_.told());
+    save_announced(kBridgeDiscoveryFile, bridge_announced_.told());
   }
+}
+
+// What was announced is remembered so that a later run can remove what it no longer has; if it
+// cannot be written, this run goes on and only that clean-up is lost.
+void Bridge::save_announced(std::string_view file,
+                            const std::vector<ha::DiscoveryMessage>& messages) {
+  if (auto error = state_.save_announced(file, messages))
+    log(Level::warning, "could not remember the announced Home Assistant topics in " +
+                            state_.path_of(file) + ": " + *error +
+                            "; entities removed later may stay in Home Assistant");
 }
 
 }  // namespace hems::app

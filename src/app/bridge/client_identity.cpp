@@ -13,6 +13,8 @@
 #include <random>
 #include <utility>
 
+#include "hems/io/state_file.hpp"
+
 namespace hems::app {
 namespace {
 
@@ -95,9 +97,8 @@ ClientIdentity ClientIdentity::resolve(const MqttConfig& mqtt, const std::string
     return std::move(identity);
   };
 
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  (void)io::make_private_dir(state_dir);  // if that fails, so does the open below, with a reason
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return fresh_for_this_run("cannot keep the MQTT client id in " + path.string() + ": " +
                               errno_text(errno));

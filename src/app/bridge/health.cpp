@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "hems/io/state_file.hpp"
+
 namespace hems::app {
 
 std::filesystem::path health_file(const Config& config) {
@@ -12,7 +14,7 @@ std::filesystem::path health_file(const Config& config) {
 
 void touch_health_file(const Config& config) {
   std::error_code ec;
-  std::filesystem::create_directories(config.meter.state_dir, ec);
+  (void)io::make_private_dir(config.meter.state_dir);  // a failure shows in --health-check
   std::ofstream(health_file(config), std::ios::trunc) << "ok\n";
   std::filesystem::last_write_time(health_file(config),
                                    std::filesystem::file_time_type::clock::now(), ec);

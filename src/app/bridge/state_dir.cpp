@@ -1,10 +1,13 @@
 #include "hems/app/state_dir.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "hems/app/health.hpp"
+#include "hems/io/state_file.hpp"
 
 namespace hems::app {
 namespace {
@@ -21,8 +24,12 @@ std::string StateDir::pan_cache_path() const {
 
 std::optional<wisun::PanInfo> StateDir::load_pan(std::string& warning) const {
   std::ifstream in(pan_cache_path());
-  if (!in)
+  if (!in) {
+    std::error_code ec;
+    if (std::filesystem::exists(pan_cache_path(), ec))
+      warning = "cannot read the PAN cache " + pan_cache_path() + ": " + std::strerror(errno);
     return std::nullopt;
+  }
   std::stringstream text;
   text << in.rdbuf();
   auto pan = wisun::parse_pan(text.str());
@@ -34,19 +41,15 @@ std::optional<wisun::PanInfo> StateDir::load_pan(std::string& warning) const {
 }
 
 std::optional<std::string> StateDir::save_pan(const wisun::PanInfo& pan) const {
-  std::error_code ec;
-  std::filesystem::create_directories(config_.meter.state_dir, ec);
-  const std::string path = pan_cache_path();
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << wisun::serialize_pan(pan);
-    if (!out)
-      return "could not write " + temp;
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec)
-    return ec.message();
+  return save(kPanCacheFile, wisun::serialize_pan(pan));
+}
+
+std::optional<std::string> StateDir::save(std::string_view file, const std::string& content) const {
+  const std::filesystem::path dir(config_.meter.state_dir);
+  if (auto made = io::make_private_dir(dir); !made)
+    return made.error().message;
+  if (auto written = io::write_file_atomically(dir / file, content); !written)
+    return written.error().message;
   return std::nullopt;
 }
 
@@ -66,13 +69,18 @@ std::vector<ha::DiscoveryMessage> StateDir::load_announced(std::string_view file
   return out;
 }
 
-void StateDir::save_announced(std::string_view file,
-                              const std::vector<ha::DiscoveryMessage>& messages) const {
-  std::error_code ec;
-  std::filesystem::create_directories(config_.meter.state_dir, ec);
-  std::ofstream out(std::filesystem::path(config_.meter.state_dir) / file, std::ios::trunc);
-  for (const auto& m : messages)
-    out << m.topic << "\n";
+std::optional<std::string> StateDir::save_announced(
+    std::string_view file, const std::vector<ha::DiscoveryMessage>& messages) const {
+  std::string content;
+  for (const auto& m : messages) {
+    content += m.topic;
+    content += '\n';
+  }
+  return save(file, content);
+}
+
+std::string StateDir::path_of(std::string_view file) const {
+  return (std::filesystem::path(config_.meter.state_dir) / file).string();
 }
 
 void StateDir::touch_heartbeat() const {

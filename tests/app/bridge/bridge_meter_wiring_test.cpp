@@ -1,6 +1,8 @@
 // The meter's path through the real bridge, in-process: bytes from the simulated dongle become
 // MQTT messages; MQTT requests reach the meter and come back answered.
 
+#include <fstream>
+
 #include "fakes/bridge_harness.hpp"
 
 namespace hems::test {
@@ -242,6 +244,24 @@ TEST_F(MeterWiring, TheHealthFileIsRefreshedOnlyWhileConnected) {
   std::filesystem::remove(health);
   run({}, 3min);
   EXPECT_FALSE(std::filesystem::exists(health));
+}
+
+// A state directory that cannot be written (here a file stands where it should be; a read-only
+// or full disk fails the same way): each write is logged with the reason, and the bridge reads
+// the meter as usual; only what the next start would have known is lost.
+TEST_F(MeterWiring, AnUnwritableStateDirectoryIsLoggedAndSurvived) {
+  std::ofstream(dir_.path() / "blocker") << "not a directory";
+  app::Config c = config();
+  c.meter.state_dir = (dir_.path() / "blocker" / "state").string();
+  ::testing::internal::CaptureStdout();
+  start(c, sim_options());
+  const bool read = wait_reading();
+  const std::string log = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(read);
+  EXPECT_NE(log.find("could not write the PAN cache"), std::string::npos) << log;
+  EXPECT_NE(log.find("could not remember the announced Home Assistant topics"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("Not a directory"), std::string::npos) << log;
 }
 
 }  // namespace
