@@ -97,7 +97,8 @@ ClientIdentity ClientIdentity::resolve(const MqttConfig& mqtt, const std::string
     return std::move(identity);
   };
 
-  (void)io::make_private_dir(state_dir);  // if that fails, so does the open below, with a reason
+  if (auto made = io::make_private_dir(state_dir); !made)
+    return fresh_for_this_run("cannot keep the MQTT client id: " + made.error().message);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return fresh_for_this_run("cannot keep the MQTT client id in " + path.string() + ": " +

@@ -14,7 +14,8 @@ std::filesystem::path health_file(const Config& config) {
 
 void touch_health_file(const Config& config) {
   std::error_code ec;
-  (void)io::make_private_dir(config.meter.state_dir);  // a failure shows in --health-check
+  if (!io::make_private_dir(config.meter.state_dir))
+    return;  // no heartbeat then: --health-check says so
   std::ofstream(health_file(config), std::ios::trunc) << "ok\n";
   std::filesystem::last_write_time(health_file(config),
                                    std::filesystem::file_time_type::clock::now(), ec);
