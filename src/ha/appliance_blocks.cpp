@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "appliance_context.hpp"
+#include "hems/ha/appliance_names.hpp"
 #include "hems/ha/bridge_discovery.hpp"
 #include "hems/ha/manufacturer.hpp"
 #include "origin.hpp"
@@ -33,7 +34,8 @@ std::string hardware_id_of(const ApplianceDevice& device) {
 
 Json device_block(const ApplianceDevice& device, const defs::ClassDef& cls,
                   const std::string& node_id, Language language, const std::string& via_device) {
-  Json block{{"identifiers", Json::array({node_id})}, {"name", device.id}};
+  // The class and the place ("Air conditioner (living room)") unless the user named the device.
+  Json block{{"identifiers", Json::array({node_id})}, {"name", appliance_name(device, language)}};
   if (device.manufacturer_code)
     block["manufacturer"] = manufacturer_name(*device.manufacturer_code);
   block["model"] = std::string(language == Language::ja ? cls.name_ja : cls.name_en);

@@ -9,6 +9,7 @@
 #include "appliance_context.hpp"
 #include "appliance_measures.hpp"
 #include "appliance_templates.hpp"
+#include "hems/ha/appliance_names.hpp"
 
 namespace hems::ha::detail {
 namespace {
@@ -28,18 +29,11 @@ constexpr std::array<std::uint8_t, 16> kNotEntities{0x81, 0x82, 0x83, 0x86, 0x8A
 // Ranges wider than this many steps get an input box instead of a slider.
 constexpr double kSliderSteps = 1000.0;
 
-// The ECHONET name in the chosen language, except for on/off, which people call the power switch
-// (the Appendix calls it "operation status", 動作状態).
-std::string display_name(const PropertyDef& property, Language language) {
-  const bool ja = language == Language::ja;
-  if (property.epc == kOperationStatus)
-    return ja ? "電源" : "Power";
-  return std::string(ja ? property.name_ja : property.name_en);
-}
-
 Json state_config(const ApplianceContext& ctx, std::string_view component,
                   const PropertyDef& property) {
-  return base_config(ctx, component, property.name, display_name(property, ctx.language));
+  // Curated or made readable in English, the Appendix's in Japanese (appliance_names.hpp).
+  return base_config(ctx, component, property.name,
+                     property_name(ctx.cls.code, property.epc, ctx.language));
 }
 
 int decimals_of(double step) {

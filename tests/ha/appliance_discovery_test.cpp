@@ -239,7 +239,7 @@ TEST(ApplianceDiscovery, DeviceBlockAndAvailability) {
   const json config = config_of(discover(air_conditioner()), "room_temperature");
   EXPECT_EQ(config["device"],
             json({{"identifiers", {"hems2mqtt_fe00000600a1b2c3d4e5f6000000000001_013001"}},
-                  {"name", "living_ac"},
+                  {"name", "Air conditioner (living room)"},
                   {"manufacturer", "Mitsubishi Electric"},
                   {"model", "Home air conditioner"},
                   {"via_device", "hems2mqtt_bridge_hems2mqtt"}}));
@@ -251,6 +251,39 @@ TEST(ApplianceDiscovery, DeviceBlockAndAvailability) {
   EXPECT_EQ(config["availability_mode"], "all");
   EXPECT_EQ(config["unique_id"], "fe00000600a1b2c3d4e5f6000000000001_013001_room_temperature");
   EXPECT_EQ(config["default_entity_id"], "sensor.living_ac_room_temperature");
+}
+
+TEST(ApplianceDiscovery, AFriendlyIdNamesTheDevice) {
+  ApplianceDevice device = air_conditioner();
+  device.named = true;  // "living_ac" comes from [lan.names]
+  const auto messages = discover(device);
+  for (const auto& message : messages)
+    EXPECT_EQ(json::parse(message.payload)["device"]["name"], "living_ac") << message.topic;
+  // Only the device's name: ids and topics stay what they were.
+  const auto unnamed = discover(air_conditioner());
+  ASSERT_EQ(messages.size(), unnamed.size());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    EXPECT_EQ(messages[i].topic, unnamed[i].topic);
+    json a = json::parse(messages[i].payload), b = json::parse(unnamed[i].payload);
+    a["device"].erase("name");
+    b["device"].erase("name");
+    EXPECT_EQ(a, b);
+  }
+}
+
+TEST(ApplianceDiscovery, EntityNamesSayWhatAHomeOwnerReads) {
+  const auto battery = discover(storage_battery());
+  EXPECT_EQ(config_of(battery, "instantaneous_charging_and_discharging_electric_power")["name"],
+            "Charging/discharging power");
+  EXPECT_EQ(config_of(battery, "charging_power")["name"], "Charging power setting");
+  EXPECT_EQ(config_of(battery, "remaining_capacity3")["name"], "State of charge");
+  // State keys, object ids and unique ids keep the Appendix's short names.
+  EXPECT_EQ(config_of(battery, "charging_power")["unique_id"],
+            "fe00000600a1b2c3d4e5f6000000000003_027d01_charging_power");
+  const auto aircon = discover(air_conditioner());
+  EXPECT_EQ(config_of(aircon, "automatic_swing_air_flow")["name"], "Swing");
+  EXPECT_EQ(config_of(aircon, "instantaneous_electric_power_consumption")["name"],
+            "Power consumption");
 }
 
 TEST(ApplianceDiscovery, TopicsFollowTheConfiguredPrefixAndBase) {

@@ -1,8 +1,9 @@
 #pragma once
 
 // The LAN appliances the ha tests describe, with get and set maps shaped like real devices of
-// each class (the mandatory properties plus common optional ones), and helpers to look at what
-// discovery made of them.
+// each class (the mandatory properties plus common optional ones), some with an installation
+// location, and helpers to look at what discovery made of them. None has a [lan.names] id
+// (`named`), so their devices are named by class and place.
 
 #include <string>
 #include <utility>
@@ -24,11 +25,19 @@ inline ApplianceDevice appliance(std::string id, std::uint16_t class_code, std::
   return device;
 }
 
+// Installation locations (0x81): the kind of place in the upper five bits.
+inline constexpr std::uint8_t kLivingRoom = 0x08;
+inline constexpr std::uint8_t kHallway = 0x38;
+inline constexpr std::uint8_t kGarage = 0x68;
+
 inline ApplianceDevice air_conditioner() {
-  return appliance("living_ac", 0x0130, "fe00000600a1b2c3d4e5f6000000000001_013001",
-                   {0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x88, 0x8A, 0x8F, 0x9D,
-                    0x9E, 0x9F, 0xA0, 0xA3, 0xB0, 0xB3, 0xBA, 0xBB, 0xBE, 0xF0},
-                   {0x80, 0x81, 0x8F, 0xA0, 0xA3, 0xB0, 0xB3, 0xF0});
+  ApplianceDevice device =
+      appliance("living_ac", 0x0130, "fe00000600a1b2c3d4e5f6000000000001_013001",
+                {0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x88, 0x8A, 0x8F, 0x9D,
+                 0x9E, 0x9F, 0xA0, 0xA3, 0xB0, 0xB3, 0xBA, 0xBB, 0xBE, 0xF0},
+                {0x80, 0x81, 0x8F, 0xA0, 0xA3, 0xB0, 0xB3, 0xF0});
+  device.installation_location = {kLivingRoom};
+  return device;
 }
 
 inline ApplianceDevice water_heater() {
@@ -51,14 +60,19 @@ inline ApplianceDevice solar_inverter() {
 }
 
 inline ApplianceDevice general_light() {
-  return appliance("hall_light", 0x0290, "fe00000600a1b2c3d4e5f6000000000005_029001",
-                   {0x80, 0x88, 0x8A, 0x9D, 0x9E, 0x9F, 0xB0, 0xB6}, {0x80, 0xB0, 0xB6});
+  ApplianceDevice device =
+      appliance("hall_light", 0x0290, "fe00000600a1b2c3d4e5f6000000000005_029001",
+                {0x80, 0x88, 0x8A, 0x9D, 0x9E, 0x9F, 0xB0, 0xB6}, {0x80, 0xB0, 0xB6});
+  device.installation_location = {kHallway};
+  return device;
 }
 
 inline ApplianceDevice ev_charger() {
-  return appliance("ev_charger", 0x02A1, "fe00000600a1b2c3d4e5f6000000000006_02a101",
-                   {0x80, 0x88, 0x8A, 0x9D, 0x9E, 0x9F, 0xC7, 0xD3, 0xD8, 0xDA, 0xE4, 0xEB},
-                   {0xCD, 0xDA, 0xEB});
+  ApplianceDevice device = appliance(
+      "ev_charger", 0x02A1, "fe00000600a1b2c3d4e5f6000000000006_02a101",
+      {0x80, 0x88, 0x8A, 0x9D, 0x9E, 0x9F, 0xC7, 0xD3, 0xD8, 0xDA, 0xE4, 0xEB}, {0xCD, 0xDA, 0xEB});
+  device.installation_location = {kGarage | 2};  // "garage 2"
+  return device;
 }
 
 // A class the ECHONET definitions do not have (0x0601), with maker-specific EPCs only.

@@ -143,7 +143,8 @@ TEST(JapaneseDiscovery, AirConditionerUsesTheAppendixNames) {
   EXPECT_EQ(name_of(messages, "fault_status"), "異常発生状態");
   const json device = config_of(messages, "climate")["device"];
   EXPECT_EQ(device["model"], "家庭用エアコン");
-  EXPECT_EQ(device["name"], "living_ac");  // the device id is the user's (or the node's)
+  // Class and place in Japanese; a [lan.names] id would name it instead (in any language).
+  EXPECT_EQ(device["name"], "エアコン（リビング）");
 }
 
 TEST(JapaneseDiscovery, BatteryUsesTheAppendixNames) {

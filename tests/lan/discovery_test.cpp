@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "fake_lan.hpp"
 
 namespace hems::lan::testing {
@@ -61,6 +64,40 @@ TEST(LanDiscovery, MulticastAnswersFindEveryObjectWithItsMaps) {
   ASSERT_EQ(online.size(), 3u);
   for (const auto& change : online)
     EXPECT_TRUE(change.online);
+}
+
+TEST(LanDiscovery, TheInstallationLocationComesWithTheMaps) {
+  FakeLan lan(test_config());
+  FakeNode node = ac_node("192.0.2.10", 0x01);
+  node.objects[0].values[0x81] = {0x08};  // living room
+  FakeObject malformed = air_conditioner(2);
+  malformed.values[0x81] = {0x08, 0x01};  // one byte or seventeen, never two
+  node.objects.push_back(malformed);
+  node.objects.push_back(air_conditioner(3));  // no location at all: answered with PDC 0
+  lan.add(node);
+  lan.start();
+  lan.run_for(5s);
+
+  // Asked in the same frame as the maps, so the device is announced with it.
+  const auto sent = lan.sent_to("192.0.2.10");
+  const bool with_maps = std::any_of(sent.begin(), sent.end(), [](const Sent& s) {
+    const auto& props = s.frame.properties;
+    auto has = [&](std::uint8_t epc) {
+      return std::any_of(props.begin(), props.end(), [&](const auto& p) { return p.epc == epc; });
+    };
+    return s.frame.esv == echonet::esv::get && has(0x9F) && has(0x81);
+  });
+  EXPECT_TRUE(with_maps);
+
+  std::map<std::uint8_t, Bytes> location_of;
+  for (const auto& found : lan.all<DeviceFound>())
+    location_of[found.device.eoj.instance] = found.device.installation_location;
+  ASSERT_EQ(location_of.size(), 3u) << "a missing or malformed location costs no device";
+  EXPECT_EQ(location_of[1], Bytes{0x08});
+  EXPECT_TRUE(location_of[2].empty()) << "malformed: ignored";
+  EXPECT_TRUE(location_of[3].empty());
+  EXPECT_EQ(lan.controller.devices().at("000006_5a449e88_013001").installation_location,
+            Bytes{0x08});
 }
 
 TEST(LanDiscovery, OtherControllersAreNotDevices) {

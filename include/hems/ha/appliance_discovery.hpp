@@ -2,7 +2,8 @@
 
 // Home Assistant MQTT discovery for ECHONET Lite appliances on the LAN: one retained config per
 // entity under <discovery_prefix>/<component>/hems2mqtt_<hardware_id>/<object>/config. Pure
-// functions: no I/O. Names, units, ranges and enumerations come from the ECHONET definitions.
+// functions: no I/O. Units, ranges and enumerations come from the ECHONET definitions; entity
+// and device names from appliance_names.hpp.
 //
 // Entities read the retained state object <base>/<id> (keys are property names in snake_case,
 // numbers in their unit, enumerations by name, ON/OFF as true/false, "no value" as null) and write
@@ -49,6 +50,10 @@ struct ApplianceDevice {
   std::string hardware_id;       // stable ([a-z0-9_]), from the node's 0x83 and the EOJ
   std::optional<std::uint32_t> manufacturer_code;  // 0x8A
   std::vector<std::uint8_t> get_map, set_map;      // what the device says it supports
+  // The id is a friendly one from [lan.names]: it names the device in Home Assistant too.
+  bool named = false;
+  // 0x81 as the device answered it (empty when unknown): the place in the device's name.
+  std::vector<std::uint8_t> installation_location;
 };
 
 // Every discovery config for the device, in a fixed order (main entity first, then the rest by

@@ -66,6 +66,9 @@ std::vector<ha::DiscoveryMessage> lan_discovery_messages(const Config& config,
   appliance.manufacturer_code = device.info.manufacturer;
   appliance.get_map = device.info.get_map;
   appliance.set_map = device.info.set_map;
+  // Without a [lan.names] entry the id is the hardware id; with one, that name is the device's.
+  appliance.named = !device.info.hardware_id.empty() && device.info.id != device.info.hardware_id;
+  appliance.installation_location = device.info.installation_location;
   return ha::appliance_discovery(
       ha::BridgeTopics{config.mqtt.base_topic, config.mqtt.discovery_prefix}, appliance, kVersion,
       ha::language_from(config.mqtt.discovery_language).value_or(ha::Language::en));

@@ -48,7 +48,8 @@ class LanWiring : public BridgeHarness {
     });
     return out;
   }
-  // Home Assistant configs published so far (not removals), by the device they name.
+  // Home Assistant configs published so far (not removals), by the id of their device (read from
+  // its availability topic, <base>/<id>/availability: two devices may share a display name).
   struct Entities {
     std::set<std::string> topics, unique_ids, identifiers;
   };
@@ -62,7 +63,10 @@ class LanWiring : public BridgeHarness {
       if (config.is_discarded() || !config.contains("device") ||
           !config["device"].contains("via_device"))
         continue;
-      Entities& e = out[config["device"]["name"].get<std::string>()];
+      std::string device = config["availability"][1]["topic"].get<std::string>();
+      device = device.substr(std::string("hems2mqtt/").size());
+      device.resize(device.size() - std::string("/availability").size());
+      Entities& e = out[device];
       e.topics.insert(m.topic);
       e.unique_ids.insert(config["unique_id"].get<std::string>());
       for (const auto& id : config["device"]["identifiers"])

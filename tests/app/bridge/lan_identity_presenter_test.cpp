@@ -1,5 +1,6 @@
 // What Home Assistant sees of a LAN device's identity: unique ids and discovery topics come from
 // the controller's hardware id, never from a configured name, so two devices never share them.
+// The device's name is the configured one, or else its class and installation location.
 
 #include <gtest/gtest.h>
 
@@ -20,6 +21,13 @@ LanLink::Device aircon(const std::string& id, const std::string& hardware_id) {
   device.info.set_map = {0x80, 0xB0, 0xB3};
   device.online = true;
   return device;
+}
+
+std::set<std::string> device_names(const std::vector<ha::DiscoveryMessage>& messages) {
+  std::set<std::string> out;
+  for (const auto& m : messages)
+    out.insert(nlohmann::json::parse(m.payload)["device"]["name"].get<std::string>());
+  return out;
 }
 
 std::set<std::string> unique_ids(const std::vector<ha::DiscoveryMessage>& messages) {
@@ -52,6 +60,31 @@ TEST(LanIdentityPresenter, TwinsNeverShareATopicOrAUniqueId) {
     topics.insert(m.topic);
   for (const auto& m : second)
     EXPECT_FALSE(topics.contains(m.topic)) << m.topic;
+}
+
+TEST(LanIdentityPresenter, AConfiguredNameNamesTheDevice) {
+  Config c;
+  LanLink::Device device = aircon("living_ac", "00000b_1a2b3c4d_013001");
+  device.info.installation_location = {0x10};  // dining room: the user's name still wins
+  EXPECT_EQ(device_names(lan_discovery_messages(c, device)), std::set<std::string>{"living_ac"});
+}
+
+TEST(LanIdentityPresenter, OtherwiseClassAndLocationNameTheDevice) {
+  Config c;
+  LanLink::Device device = aircon("00000b_1a2b3c4d_013001", "00000b_1a2b3c4d_013001");
+  EXPECT_EQ(device_names(lan_discovery_messages(c, device)),
+            std::set<std::string>{"Air conditioner"});
+  device.info.installation_location = {0x08};  // living room
+  EXPECT_EQ(device_names(lan_discovery_messages(c, device)),
+            std::set<std::string>{"Air conditioner (living room)"});
+  c.mqtt.discovery_language = "ja";
+  EXPECT_EQ(device_names(lan_discovery_messages(c, device)),
+            std::set<std::string>{"エアコン（リビング）"});
+  // A twin keeps the name; Home Assistant tells them apart by their unique ids.
+  LanLink::Device twin = aircon("00000b_1a2b3c4d_013001_2", "00000b_1a2b3c4d_013001_2");
+  twin.info.installation_location = {0x08};
+  EXPECT_EQ(device_names(lan_discovery_messages(c, twin)),
+            std::set<std::string>{"エアコン（リビング）"});
 }
 
 }  // namespace
