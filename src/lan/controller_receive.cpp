@@ -168,7 +168,8 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
         if (prop.edt.empty())
           continue;
         if (prop.epc == kInstallationLocation) {
-          if (prop.edt.size() == 1 || (prop.edt.size() == 17 && prop.edt[0] == 0xFE))
+          // One byte, or the long form: 0x01 and 16 bytes of position information.
+          if (prop.edt.size() == 1 || prop.edt.size() == 17)
             object->info.installation_location = prop.edt;
           continue;
         }

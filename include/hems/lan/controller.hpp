@@ -55,7 +55,7 @@ struct DeviceInfo {
   Bytes node_id;  // the node profile's 0x83 identification number; empty when unavailable
   std::optional<std::uint32_t> manufacturer;            // 0x8A
   std::vector<std::uint8_t> get_map, set_map, inf_map;  // 0x9F, 0x9E, 0x9D
-  // 0x81 as read with the maps: one byte (or 0xFE and 16 free bytes); empty when not answered.
+  // 0x81 as read with the maps: one byte, or 17 (0x01 and a position); empty when not answered.
   Bytes installation_location;
 };
 
