@@ -51,6 +51,18 @@ LanProperty raw(std::uint8_t epc, std::uint8_t access, Bytes value, bool free_si
   return LanProperty{epc, access, std::move(value), rule};
 }
 
+// 0x81 installation location: a 1-byte code (0x00 not set, 0x08 living room ...) or 17 bytes
+// beginning with 0x01 (free-form); settable and announced (Appendix: Get, Set and INF required).
+LanProperty installation_location(ByteView initial) {
+  LanSetRule rule;
+  rule.size = 1;
+  rule.has_range = true;
+  rule.max = 0xFF;
+  rule.alt_size = 17;
+  rule.alt_lead = 0x01;
+  return LanProperty{0x81, GSA, Bytes(initial.begin(), initial.end()), rule};
+}
+
 LanProperty operation_status(std::uint8_t access, std::uint8_t initial) {
   return state(0x80, access, initial, {kOn, kOff});
 }
@@ -227,11 +239,12 @@ std::uint16_t lan_class_code(LanObjectKind kind) {
   return 0;
 }
 
-LanObject make_lan_device(LanObjectKind kind, std::uint8_t instance, const LanIdentity& identity) {
+LanObject make_lan_device(LanObjectKind kind, std::uint8_t instance, const LanIdentity& identity,
+                          ByteView location) {
   const std::uint32_t eoj = (std::uint32_t{lan_class_code(kind)} << 8) | instance;
   std::vector<LanProperty> props = class_properties(kind);
   // Device superclass properties every object here has.
-  props.push_back(raw(0x81, GSA, Bytes{0x00}));                 // installation location
+  props.push_back(installation_location(location));
   props.push_back(raw(0x82, G, Bytes{0x00, 0x00, 'R', 0x00}));  // Appendix release R
   props.push_back(state(0x88, GA, 0x42, {}));                   // no fault
   props.push_back(raw(0x8A, G, identity.maker));

@@ -125,10 +125,11 @@ LanNode::LanNode(const LanOptions& options, TimePoint start)
                                 std::chrono::duration<double>(options.late_join_s))),
       profile_(kNodeProfileEoj, {}),
       last_model_step_(start),
-      rng_(options.seed) {
+      rng_(options.seed),
+      copies_(options.drop_copies, options.copies_any_tid) {
   std::map<LanObjectKind, std::uint8_t> instances;
   for (LanObjectKind kind : options_.objects)
-    devices_.push_back(make_lan_device(kind, ++instances[kind], identity_));
+    devices_.push_back(make_lan_device(kind, ++instances[kind], identity_, options_.location));
   profile_ = make_lan_node_profile(devices_, identity_);
   model_.resize(devices_.size());
   if (options_.late_join_s > 0)
@@ -178,6 +179,14 @@ std::optional<LanNode::Admitted> LanNode::admit(const LanDatagram& datagram, std
     log("  no answer: not joined yet (--late-join)");
     return std::nullopt;
   }
+  if (options_.drop_copies > 0) {
+    const auto copy = copies_.count(datagram.peer, datagram.payload, now);
+    if (copy.drop) {
+      log("  dropped: copy " + std::to_string(copy.copy) + ", answered from copy " +
+          std::to_string(options_.drop_copies + 1) + " (--drop-copies)");
+      return std::nullopt;
+    }
+  }
   if (options_.lossy_percent > 0 &&
       std::uniform_real_distribution<double>(0, 100)(rng_) < options_.lossy_percent) {
     log("  dropped (--lossy)");
@@ -205,6 +214,10 @@ void LanNode::after_set(const LanObject& object, const std::vector<std::uint8_t>
 }
 
 void LanNode::receive(const LanDatagram& datagram, TimePoint now) {
+  if (vanished_) {
+    log("rx " + datagram.peer + " " + to_hex(datagram.payload) + " not heard: vanished");
+    return;
+  }
   if (is_lan_setget(datagram.payload)) {
     receive_setget(datagram, now);
     return;
@@ -280,11 +293,25 @@ void LanNode::console(std::string_view line, TimePoint now) {
     return;
   }
   if (command == "announce") {
+    if (vanished_)
+      log("announce: not sent, vanished");
     announce_instances(now);
     return;
   }
+  if (command == "vanish") {
+    vanished_ = true;
+    pending_.clear();
+    log("vanished: off the network until `return`");
+    return;
+  }
+  if (command == "return") {
+    vanished_ = false;
+    log("returned: answering again");
+    return;
+  }
   if (command != "set") {
-    log("unknown command: " + std::string(line) + " (set EOJ EPC HEX | announce | quit)");
+    log("unknown command: " + std::string(line) +
+        " (set EOJ EPC HEX | announce | vanish | return | quit)");
     return;
   }
   std::string eoj_text, epc_text, value_text;
@@ -310,6 +337,8 @@ void LanNode::console(std::string_view line, TimePoint now) {
 }
 
 void LanNode::schedule(TimePoint due, LanSend send) {
+  if (vanished_)
+    return;                                // off the network: the datagram is never sent
   pending_.emplace(due, std::move(send));  // equal times keep their order
 }
 

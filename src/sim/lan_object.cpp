@@ -13,6 +13,8 @@ constexpr std::uint8_t kGetMap = 0x9F;
 constexpr std::size_t kMaxRawSize = 32;
 
 bool passes(const LanSetRule& rule, ByteView edt) {
+  if (rule.alt_size != 0 && edt.size() == rule.alt_size)
+    return edt[0] == rule.alt_lead;
   if (rule.size == 0)
     return !edt.empty() && edt.size() <= kMaxRawSize;
   if (edt.size() != rule.size)

@@ -144,6 +144,22 @@ Result<LanOptions> parse_lan_options(std::span<const std::string> args) {
       if (!p || *p < 0 || *p > 100)
         return need("a percentage 0-100");
       options.lossy_percent = *p;
+    } else if (flag == "--drop-copies" || flag == "--drop-copies-any-tid") {
+      auto v = value();
+      auto n = v ? parse_integer<unsigned>(*v) : std::nullopt;
+      if (!n || *n > 100)
+        return need("a number of copies 0-100");
+      const bool any_tid = flag == "--drop-copies-any-tid";
+      if (options.drop_copies > 0 && *n > 0 && options.copies_any_tid != any_tid)
+        return fail("--drop-copies and --drop-copies-any-tid exclude each other");
+      options.drop_copies = *n;
+      options.copies_any_tid = any_tid;
+    } else if (flag == "--location") {
+      auto v = value();
+      auto bytes = v ? from_hex(strip_0x(*v)) : std::nullopt;
+      if (!bytes || !(bytes->size() == 1 || (bytes->size() == 17 && (*bytes)[0] == 0x01)))
+        return need("1 byte of hex (e.g. 08, living room) or 17 bytes beginning with 01");
+      options.location = *bytes;
     } else if (flag == "--seed") {
       auto v = value();
       auto s = v ? parse_integer<std::uint64_t>(*v) : std::nullopt;
@@ -186,11 +202,18 @@ std::string lan_usage_text() {
          "  --slow MS            answer every request MS milliseconds late\n"
          "  --lossy PERCENT      drop that share of requests (seeded by --seed)\n"
          "  --seed N             random seed (default 1)\n"
+         "  --drop-copies N      drop every request until its (N+1)th copy (same bytes,\n"
+         "                       same TID, same sender), answer that one, then count anew\n"
+         "  --drop-copies-any-tid N  the same, but copies are compared without the TID\n"
+         "  --location HEX       installation location 0x81 of every device object: 1 byte\n"
+         "                       (default 00, not set) or 17 bytes beginning with 01\n"
          "  --partial            answer multi-EPC Gets with some EPCs left out\n"
          "  --no-multi           ignore multi-EPC Gets entirely\n"
          "  --speed FACTOR       simulated time runs FACTOR times faster\n"
          "  --clock HH:MM        time of day at start (default: local time)\n"
-         "stdin: set EOJ EPC HEX | announce | quit\n";
+         "stdin: set EOJ EPC HEX | announce | vanish | return | quit\n"
+         "  vanish: stop answering and sending, as if unplugged; return: answer again\n"
+         "  (no announcement: the link came back, the node did not restart)\n";
 }
 
 }  // namespace hems::sim

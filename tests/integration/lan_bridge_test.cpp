@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "netns.hpp"
+#include "lan_bridge_rig.hpp"
 #include "support/ha_rules.hpp"
 
 namespace hems::testing {
@@ -17,136 +17,13 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-constexpr int kBrokerPort = 18899;  // inside the controller's namespace only
-
-// A Mosquitto and a mosquitto_sub running inside a namespace; messages read from its output.
-class NamespaceMqtt {
- public:
-  NamespaceMqtt(const NetnsRig& rig, const std::string& ns, const std::string& dir)
-      : rig_(rig), ns_(ns) {
-    std::ofstream(dir + "/mosquitto.conf")
-        << "listener " << kBrokerPort << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
-    broker_ = rig.run_in(ns, "/usr/sbin/mosquitto", {"-c", dir + "/mosquitto.conf"});
-    // mosquitto_sub retries until the broker is up only with a loop; start it once the broker
-    // logs that it is listening.
-    EXPECT_TRUE(broker_->wait_for_output("Opening ipv4 listen socket", 10s) ||
-                broker_->wait_for_output("running", 1s));
-    sub_ = rig.run_in(ns, "/usr/bin/mosquitto_sub",
-                      {"-p", std::to_string(kBrokerPort), "-v", "-t", "#", "-F", "%t %p"});
-  }
-
-  struct Message {
-    std::string topic, payload;
-  };
-  std::vector<Message> messages() const {
-    std::vector<Message> out;
-    std::istringstream in(sub_->output());
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto space = line.find(' ');
-      if (space == std::string::npos)
-        continue;
-      out.push_back({line.substr(0, space), line.substr(space + 1)});
-    }
-    return out;
-  }
-  std::optional<json> wait_json(const std::string& topic,
-                                const std::function<bool(const json&)>& accept,
-                                std::chrono::milliseconds timeout, std::size_t from = 0) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto all = messages();
-      for (std::size_t i = from; i < all.size(); ++i) {
-        if (all[i].topic != topic)
-          continue;
-        auto j = json::parse(all[i].payload, nullptr, false);
-        if (!j.is_discarded() && accept(j))
-          return j;
-      }
-      std::this_thread::sleep_for(50ms);  // polling interval of a bounded wait
-    }
-    return std::nullopt;
-  }
-  std::size_t mark() const { return messages().size(); }
-  void publish(const std::string& topic, const std::string& payload) {
-    auto pub = rig_.run_in(ns_, "/usr/bin/mosquitto_pub",
-                           {"-p", std::to_string(kBrokerPort), "-t", topic, "-m", payload});
-    EXPECT_EQ(pub->wait_exit(10s), 0);
-  }
-
- private:
-  const NetnsRig& rig_;
-  std::string ns_;
-  std::unique_ptr<ChildProcess> broker_;
-  std::unique_ptr<ChildProcess> sub_;
-};
-
-class LanBridge : public NetnsTest {
+class LanBridge : public LanBridgeTest {
  protected:
   void SetUp() override {
-    NetnsTest::SetUp();
-    if (IsSkipped())
-      return;
-    dir_ = make_temp_dir("hems-lan");
-    rig_ = std::make_unique<NetnsRig>(2);
-    mqtt_ = std::make_unique<NamespaceMqtt>(*rig_, rig_->controller(), dir_);
+    LanBridgeTest::SetUp();
+    if (!IsSkipped())
+      start_rig(2);
   }
-  void TearDown() override {
-    if (HasFailure() && bridge_)
-      std::cerr << "---- hems2mqtt ----\n" << tail(bridge_->output());
-    for (auto& n : nodes_) {
-      if (HasFailure())
-        std::cerr << "---- node ----\n" << tail(n->output());
-    }
-    bridge_.reset();
-    nodes_.clear();
-    mqtt_.reset();
-    rig_.reset();
-    if (!dir_.empty())
-      std::filesystem::remove_all(dir_);
-  }
-  static std::string tail(const std::string& s) {
-    return s.size() > 6000 ? s.substr(s.size() - 6000) : s;
-  }
-
-  ChildProcess& start_node(std::size_t index, std::vector<std::string> args) {
-    args.insert(args.begin(), "lan");
-    args.insert(args.end(), {"--interface", NetnsRig::kInterface});
-    nodes_.push_back(
-        rig_->run_in(rig_->node(index), binary_dir() + "/src/sim/hems2mqtt-sim", args));
-    EXPECT_TRUE(nodes_.back()->wait_for_output("READY lan", 10s));
-    return *nodes_.back();
-  }
-
-  void start_bridge(const std::string& extra_lan = "", const std::string& extra_mqtt = "") {
-    std::ofstream(dir_ + "/config.toml")
-        << "[mqtt]\nserver = \"mqtt://127.0.0.1:" << kBrokerPort << "\"\n"
-        << extra_mqtt << "\n"
-        << "[meter]\nenabled = false\nstate_dir = \"" << dir_ << "/state\"\n"
-        << "[lan]\nenabled = true\ninterface = \"" << NetnsRig::kInterface << "\"\n"
-        << "poll_interval = 2\ntimeout = 0.5\n"
-        << extra_lan << "\n[log]\nlevel = \"debug\"\n";
-    bridge_ = rig_->run_in(rig_->controller(), binary_dir() + "/src/app/hems2mqtt",
-                           {"--config", dir_ + "/config.toml"});
-  }
-
-  std::optional<json> device_list(const std::function<bool(const json&)>& accept,
-                                  std::chrono::milliseconds timeout, std::size_t from = 0) {
-    return mqtt_->wait_json("hems2mqtt/bridge/devices", accept, timeout, from);
-  }
-  static std::optional<json> find_device(const json& list, const std::string& eoj) {
-    for (const auto& d : list) {
-      if (d.value("eoj", "") == eoj)
-        return d;
-    }
-    return std::nullopt;
-  }
-
-  std::string dir_;
-  std::unique_ptr<NetnsRig> rig_;
-  std::unique_ptr<NamespaceMqtt> mqtt_;
-  std::vector<std::unique_ptr<ChildProcess>> nodes_;
-  std::unique_ptr<ChildProcess> bridge_;
 };
 
 TEST_F(LanBridge, DiscoversNodesPublishesStatesAndHomeAssistantConfigs) {
@@ -192,7 +69,7 @@ TEST_F(LanBridge, DiscoversNodesPublishesStatesAndHomeAssistantConfigs) {
 TEST_F(LanBridge, JapaneseNamesWhenTheConfigAsksForThem) {
   start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
   start_node(1, {"--object", "battery", "--node-id", "00000000000000000000000000000B02"});
-  start_bridge("", "discovery_language = \"ja\"");
+  start_bridge(kFastPolls, "discovery_language = \"ja\"");
   // The latest sensor config of `object` on a device of the given model, with its topic.
   struct Found {
     std::string topic;

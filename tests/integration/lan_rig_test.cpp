@@ -17,6 +17,8 @@
 #include <set>
 #include <utility>
 
+#include "el_bytes.hpp"
+#include "el_collect.hpp"
 #include "netns.hpp"
 
 namespace hems::testing {
@@ -25,109 +27,25 @@ namespace {
 using namespace std::chrono_literals;
 using Family = NetnsUdpSocket::Family;
 
-constexpr std::uint16_t kEchonetPort = 3610;
-constexpr const char* kGroupV4 = "224.0.23.0";
-constexpr const char* kGroupV6 = "ff02::1";
-constexpr std::uint32_t kController = 0x05FF01;
-constexpr std::uint32_t kNodeProfile = 0x0EF001;
-constexpr std::uint8_t kGet = 0x62;
-constexpr std::uint8_t kGetRes = 0x72;
-constexpr std::uint8_t kInf = 0x73;
+using el::Answer;
+using el::collect;
+using el::Frame;
+using el::get_request;
+using el::kController;
+using el::kGet;
+using el::kGetRes;
+using el::kGroupV4;
+using el::kGroupV6;
+using el::kInf;
+using el::kNodeProfile;
+using el::parse;
+using el::put_eoj;
+constexpr std::uint16_t kEchonetPort = el::kPort;
 constexpr const char* kNodeIdA = "00112233445566778899AABBCCDDEE01";
 constexpr const char* kNodeIdB = "00112233445566778899AABBCCDDEE02";
 
 std::string sim_path() {
   return binary_dir() + "/src/sim/hems2mqtt-sim";
-}
-
-void put_eoj(Bytes& out, std::uint32_t eoj) {
-  out.push_back(static_cast<std::uint8_t>(eoj >> 16));
-  out.push_back(static_cast<std::uint8_t>(eoj >> 8));
-  out.push_back(static_cast<std::uint8_t>(eoj));
-}
-
-// A one-property Get, written out byte by byte so the rig does not lean on the project's codec:
-// EHD 1081, TID, SEOJ, DEOJ, ESV, OPC 1, EPC, PDC 0.
-Bytes get_request(std::uint16_t tid, std::uint32_t deoj, std::uint8_t epc) {
-  Bytes frame{0x10, 0x81, static_cast<std::uint8_t>(tid >> 8), static_cast<std::uint8_t>(tid)};
-  put_eoj(frame, kController);
-  put_eoj(frame, deoj);
-  frame.insert(frame.end(), {kGet, 0x01, epc, 0x00});
-  return frame;
-}
-
-struct Frame {
-  std::uint16_t tid = 0;
-  std::uint32_t seoj = 0;
-  std::uint32_t deoj = 0;
-  std::uint8_t esv = 0;
-  std::map<std::uint8_t, Bytes> properties;
-};
-
-std::uint32_t eoj_at(ByteView b, std::size_t at) {
-  return std::uint32_t{b[at]} << 16 | std::uint32_t{b[at + 1]} << 8 | b[at + 2];
-}
-
-std::optional<Frame> parse(ByteView b) {
-  if (b.size() < 12 || b[0] != 0x10 || b[1] != 0x81)
-    return std::nullopt;
-  Frame f;
-  f.tid = static_cast<std::uint16_t>(b[2] << 8 | b[3]);
-  f.seoj = eoj_at(b, 4);
-  f.deoj = eoj_at(b, 7);
-  f.esv = b[10];
-  std::size_t at = 12;
-  for (unsigned i = 0; i < b[11]; ++i) {
-    if (at + 2 > b.size())
-      return std::nullopt;
-    const std::size_t length = b[at + 1];
-    if (at + 2 + length > b.size())
-      return std::nullopt;
-    const auto edt = b.subspan(at + 2, length);
-    f.properties[b[at]] = Bytes(edt.begin(), edt.end());
-    at += 2 + length;
-  }
-  return f;
-}
-
-struct Answer {
-  NetnsDatagram datagram;
-  Frame frame;
-};
-
-// Receives until every address in `from` has sent a frame that `match` accepts, or the deadline.
-// Matching frames from `also_from` are kept too but not waited for. `resend` (if set) runs at the
-// start and every 2 s, as a real controller repeats a discovery.
-std::map<std::string, Answer> collect(NetnsUdpSocket& socket, const std::set<std::string>& from,
-                                      const std::function<bool(const Frame&)>& match,
-                                      std::chrono::milliseconds timeout,
-                                      const std::function<void()>& resend = {},
-                                      const std::set<std::string>& also_from = {}) {
-  std::map<std::string, Answer> answers;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto next_send = std::chrono::steady_clock::now();
-  auto complete = [&] {
-    return std::ranges::all_of(from, [&](const auto& a) { return answers.contains(a); });
-  };
-  while (!complete()) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline)
-      break;
-    if (resend && now >= next_send) {
-      resend();
-      next_send = now + 2s;
-    }
-    const auto wait = std::min(deadline, resend ? next_send : deadline) - now;
-    auto d = socket.receive(std::chrono::ceil<std::chrono::milliseconds>(wait));
-    if (!d || !(from.contains(d->from) || also_from.contains(d->from)))
-      continue;
-    auto frame = parse(d->payload);
-    if (frame && match(*frame)) {
-      const std::string address = d->from;  // before *d is moved into the answer
-      answers.emplace(address, Answer{std::move(*d), std::move(*frame)});
-    }
-  }
-  return answers;
 }
 
 // A discovery answer: Get_Res from the node profile to us, with the same TID, listing instances.

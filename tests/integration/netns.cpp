@@ -32,6 +32,8 @@ using namespace std::chrono_literals;
 
 constexpr const char* kNetnsDir = "/var/run/netns/";
 constexpr const char* kBridge = "br0";
+constexpr const char* kRoutedBridge = "br1";
+constexpr const char* kRoutedSubnetRouter = "198.51.100.254";
 constexpr std::size_t kMaxNodes = 100;  // keeps 192.0.2.(11 + I) inside the /24
 
 struct CommandResult {
@@ -385,6 +387,34 @@ std::unique_ptr<ChildProcess> NetnsRig::run_in(const std::string& ns, const std:
   std::vector<std::string> full{"netns", "exec", ns, program};
   full.insert(full.end(), args.begin(), args.end());
   return std::make_unique<ChildProcess>(ip_path(), std::move(full), std::move(env));
+}
+
+std::string NetnsRig::add_routed_node() {
+  if (routed_.empty()) {
+    // The router: the bridge namespace gets an address on each subnet and forwards between them.
+    ip({"-n", bridge_ns_, "addr", "add", std::string(kRouterIpv4) + "/24", "dev", kBridge});
+    ip({"-n", bridge_ns_, "link", "add", kRoutedBridge, "type", "bridge", "forward_delay", "0"});
+    ip({"-n", bridge_ns_, "addr", "add", std::string(kRoutedSubnetRouter) + "/24", "dev",
+        kRoutedBridge});
+    ip({"-n", bridge_ns_, "link", "set", kRoutedBridge, "up"});
+    run_in_namespace(bridge_ns_, [] { std::ofstream("/proc/sys/net/ipv4/ip_forward") << "1\n"; });
+    ip({"-n", controller(), "route", "add", "198.51.100.0/24", "via", kRouterIpv4});
+  }
+  const std::string index = std::to_string(routed_.size());
+  const std::string ns = prefix_ + "-r" + index;
+  const std::string port = "vr" + index;
+  ip({"netns", "add", ns});
+  created_.push_back(ns);
+  routed_.push_back(ns);
+  ip({"-n", bridge_ns_, "link", "add", port, "type", "veth", "peer", "name", kInterface, "netns",
+      ns});
+  ip({"-n", bridge_ns_, "link", "set", port, "master", kRoutedBridge, "up"});
+  ip({"-n", ns, "link", "set", "lo", "up"});
+  ip({"-n", ns, "link", "set", kInterface, "multicast", "on", "up"});
+  ip({"-n", ns, "addr", "add", "198.51.100." + std::to_string(11 + routed_.size() - 1) + "/24",
+      "dev", kInterface});
+  ip({"-n", ns, "route", "add", "default", "via", kRoutedSubnetRouter});
+  return ns;
 }
 
 void NetnsRig::move_address(const std::string& ns, const std::string& new_ipv4) {

@@ -6,6 +6,7 @@
 //   <prefix>-br   holds the bridge br0 and one veth end per endpoint ("vc", "vn0", "vn1", ...)
 //   <prefix>-c    the controller (where the bridge under test or a probe socket lives)
 //   <prefix>-nI   simulated node I
+//   <prefix>-rI   routed node I (add_routed_node): on another subnet, behind a router
 //
 // Every endpoint namespace has loopback up and one interface "eth0" with an IPv4 address from
 // 192.0.2.0/24 (documentation range, never outside these namespaces) and an IPv6 link-local
@@ -64,6 +65,15 @@ class NetnsRig {
                                        const std::vector<std::string>& args,
                                        std::map<std::string, std::string> env = {}) const;
 
+  // A node on a second subnet, 198.51.100.0/24, that the controller reaches through a router:
+  // the bridge namespace forwards between 192.0.2.254 on br0 and 198.51.100.254 on a second
+  // bridge, and the controller has a route there. Routers do not forward the link-local
+  // ECHONET Lite group, so the node hears no multicast from the controller nor the controller
+  // from it: only unicast to its address reaches it. Routed node I gets 198.51.100.(11 + I).
+  // Returns its namespace (IPv4 only).
+  std::string add_routed_node();
+  static constexpr const char* kRouterIpv4 = "192.0.2.254";
+
   // Replaces the IPv4 address of eth0 in `ns`, as a DHCP server handing out a new lease would.
   void move_address(const std::string& ns, const std::string& new_ipv4);
 
@@ -76,6 +86,7 @@ class NetnsRig {
   std::string prefix_;
   std::string bridge_ns_;
   std::vector<std::string> endpoints_;  // controller first, then the nodes
+  std::vector<std::string> routed_;     // routed nodes, in order
   std::vector<std::string> created_;    // namespaces to delete, in creation order
 };
 

@@ -28,7 +28,9 @@ LanIdentity make_lan_identity(ByteView node_id, ByteView maker);
 
 std::uint16_t lan_class_code(LanObjectKind kind);
 
-LanObject make_lan_device(LanObjectKind kind, std::uint8_t instance, const LanIdentity& identity);
+// `location`: the installation location 0x81 (1 byte, or 0x01 + 16 bytes).
+LanObject make_lan_device(LanObjectKind kind, std::uint8_t instance, const LanIdentity& identity,
+                          ByteView location = Bytes{0x00});
 
 // The node profile 0x0EF001 describing `devices`.
 LanObject make_lan_node_profile(std::span<const LanObject> devices, const LanIdentity& identity);

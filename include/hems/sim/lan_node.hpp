@@ -13,6 +13,7 @@
 #include "hems/common/time.hpp"
 #include "hems/sim/el_frame.hpp"
 #include "hems/sim/lan_catalog.hpp"
+#include "hems/sim/lan_copies.hpp"
 #include "hems/sim/lan_model.hpp"
 #include "hems/sim/lan_object.hpp"
 #include "hems/sim/lan_options.hpp"
@@ -39,12 +40,14 @@ struct LanSend {
 // Sans-I/O: the shell passes in datagrams, stdin lines and the time, and takes out the
 // datagrams that are due, with log lines. Protocol delays (--slow, --late-join, the random
 // delay before answering multicast) are in real time; --speed only makes values move faster.
+// While vanished (stdin `vanish`) the node is off the network: it hears nothing and sends
+// nothing, answers due included, but its values go on moving.
 class LanNode {
  public:
   LanNode(const LanOptions& options, TimePoint start);
 
   void receive(const LanDatagram& datagram, TimePoint now);
-  // One stdin line: "set EOJ EPC HEX", "announce", "quit".
+  // One stdin line: "set EOJ EPC HEX", "announce", "vanish", "return", "quit".
   void console(std::string_view line, TimePoint now);
   // Moves the values along and releases what is due.
   void tick(TimePoint now);
@@ -54,6 +57,7 @@ class LanNode {
   std::optional<TimePoint> next_wakeup() const;
   std::vector<std::string> take_log();
   bool quit_requested() const { return quit_; }
+  bool vanished() const { return vanished_; }
 
   const LanObject& node_profile() const { return profile_; }
   std::span<const LanObject> devices() const { return devices_; }
@@ -71,7 +75,8 @@ class LanNode {
                               std::vector<std::uint8_t>& changed);
 
   // lan_node.cpp
-  // The common gate for requests: late join, --lossy, the target objects and when to answer.
+  // The common gate for requests: late join, --drop-copies, --lossy, the target objects and
+  // when to answer.
   struct Admitted {
     std::vector<LanObject*> objects;
     TimePoint due;
@@ -100,6 +105,8 @@ class LanNode {
   TimePoint last_model_step_;
   double sim_elapsed_s_ = 0;
   std::mt19937_64 rng_;
+  LanCopyFilter copies_;
+  bool vanished_ = false;
   std::uint16_t next_tid_ = 0;
   std::multimap<TimePoint, LanSend> pending_;
   std::vector<std::string> log_;

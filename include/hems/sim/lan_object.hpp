@@ -25,6 +25,9 @@ struct LanSetRule {
   bool is_signed = false;
   std::int64_t min = 0;
   std::int64_t max = 0;
+  // A second accepted form: `alt_size` bytes beginning with `alt_lead` (0x81's 17-byte form).
+  std::uint8_t alt_size = 0;
+  std::uint8_t alt_lead = 0;
 };
 
 struct LanProperty {

@@ -41,6 +41,14 @@ struct LanOptions {
   double late_join_s = 0;              // silent for this long, then announces
   unsigned slow_ms = 0;                // every answer goes out this much later
   double lossy_percent = 0;            // share of requests dropped
+  // A lossy link that always loses the first tries: each request is dropped until its
+  // (drop_copies + 1)th copy arrives, which is answered; then its count starts over. A copy has
+  // the same bytes from the same sender (a retransmission with the same TID). With
+  // `copies_any_tid` the TID is not compared (a retransmission with a new TID, or the next poll
+  // of the same properties, is a copy too).
+  unsigned drop_copies = 0;
+  bool copies_any_tid = false;
+  Bytes location{0x00};  // 0x81 of every device object: 1 byte, or 0x01 + 16 bytes
   std::uint64_t seed = 1;
   bool partial = false;   // multi-EPC Gets are answered with some EPCs left out (Get_SNA)
   bool no_multi = false;  // multi-EPC Gets are not answered at all
