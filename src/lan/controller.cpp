@@ -426,9 +426,15 @@ void Controller::expire(Node& node, TimePoint now) {
                             [now](const Request& request) { return request.deadline <= now; });
     if (due == node.in_flight.end())
       return;
-    // Heard from since this copy went out, yet no answer to it: more at once than it copes with.
-    if (due->frame.esv != esv::set_i && heard_since(node, due->last_sent) && node.window > 1)
-      narrow_window(node);
+    // Another request answered since this copy went out, yet not this one: more at once than
+    // the node copes with. (A notification meanwhile says nothing about that.)
+    if (due->frame.esv != esv::set_i && node.last_answer && *node.last_answer >= due->last_sent &&
+        node.window > 1) {
+      const std::uint16_t tid = due->frame.tid;
+      narrow_window(node, tid);
+      due = std::find_if(node.in_flight.begin(), node.in_flight.end(),
+                         [tid](const Request& request) { return request.frame.tid == tid; });
+    }
     if (!gives_up(*due, now)) {
       send(node, *due, now);
       continue;
@@ -442,21 +448,43 @@ void Controller::expire(Node& node, TimePoint now) {
   }
 }
 
-void Controller::narrow_window(Node& node) {
+// Halves the window; what no longer fits goes back to the front of its queue (TID and sends kept,
+// so it is resent as the same request), all but `keep_tid`, which its caller resends now.
+void Controller::narrow_window(Node& node, std::uint16_t keep_tid) {
   node.window = std::max<std::size_t>(node.window / 2, 1);
-  node.answers_since_growth = 0;
+  node.ceiling = node.window;
+  node.answers_at_ceiling = 0;
   log(LogLevel::info, node.address + ": a request went unanswered while others were answered; " +
                           "at most " + std::to_string(node.window) + " at once");
+  for (std::size_t i = node.in_flight.size(); i-- > 0 && node.in_flight.size() > node.window;) {
+    if (node.in_flight[i].frame.tid == keep_tid)
+      continue;
+    Request back = std::move(node.in_flight[i]);
+    node.in_flight.erase(node.in_flight.begin() + static_cast<std::ptrdiff_t>(i));
+    queue_for(node, back.purpose).push_front(std::move(back));
+  }
+}
+
+// One more at once for every answer, up to the ceiling (a slow node is slow at each request, not
+// at several: asking it side by side saves its round trips).
+void Controller::grow_window(Node& node) {
+  if (node.ceiling == 0)
+    node.ceiling = config_.max_in_flight;
+  if (node.window < node.ceiling) {
+    ++node.window;
+  } else if (node.ceiling < config_.max_in_flight &&
+             ++node.answers_at_ceiling >= 4 * static_cast<int>(node.ceiling)) {
+    ++node.ceiling;
+    node.answers_at_ceiling = 0;
+  }
 }
 
 void Controller::note_answer(Node& node, const Request& request, TimePoint now) {
+  node.last_answer = now;
   if (request.sends == 1)
     node.round_trip.sample(std::chrono::duration_cast<Duration>(
         now - request.last_sent));  // unambiguous: one copy was sent
-  if (node.window < config_.max_in_flight && ++node.answers_since_growth >= 2) {
-    ++node.window;
-    node.answers_since_growth = 0;
-  }
+  grow_window(node);
   if (request.frame.esv == esv::get && request.frame.properties.size() > 1 &&
       !is_node_profile(request.frame.deoj))
     node.multi_epc_answered = true;

@@ -52,7 +52,9 @@ void Controller::on_datagram(const std::string& from, ByteView payload, TimePoin
     if (auto sent_at = discovery_sent_at(frame.tid); sent_at && is_node_profile(frame.seoj)) {
       on_discovery_answer(from, frame, now);
       // Each round has its own TID, so its answer is a clean round-trip sample.
-      node_for(from).round_trip.sample(std::chrono::duration_cast<Duration>(now - *sent_at));
+      Node& node = node_for(from);
+      node.round_trip.sample(std::chrono::duration_cast<Duration>(now - *sent_at));
+      grow_window(node);
       pump(now);
       return;
     }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -126,7 +127,10 @@ void LanBridgeTest::start_rig(std::size_t nodes) {
 }
 
 void LanBridgeTest::TearDown() {
-  if (HasFailure() && bridge_)
+  // HEMS_RIG_LOG=1 shows the bridge's whole (debug) log even when the test passed.
+  if (bridge_ && std::getenv("HEMS_RIG_LOG") != nullptr)
+    std::cerr << "---- hems2mqtt ----\n" << bridge_->output();
+  else if (HasFailure() && bridge_)
     std::cerr << "---- hems2mqtt ----\n" << tail(bridge_->output());
   for (auto& n : nodes_) {
     if (HasFailure())

@@ -167,9 +167,10 @@ class Controller {
     int identify_outstanding = 0;  // node-profile Get frames queued or in flight
     bool single_epc = false;       // answers only one EPC per Get
     bool split_futile = false;     // the last split got no answer at all; cleared by any answer
-    bool multi_epc_answered = false;      // a device object answered a Get of several EPCs
-    std::optional<TimePoint> last_heard;  // any datagram from this address
-    std::vector<std::uint8_t> asked;      // node-profile EPCs already asked for
+    bool multi_epc_answered = false;       // a device object answered a Get of several EPCs
+    std::optional<TimePoint> last_heard;   // any datagram from this address
+    std::optional<TimePoint> last_answer;  // the last answer to one of our requests
+    std::vector<std::uint8_t> asked;       // node-profile EPCs already asked for
     Bytes node_id;
     std::optional<std::uint32_t> manufacturer;
     std::vector<echonet::Eoj> instances;
@@ -183,8 +184,12 @@ class Controller {
     // after it.
     std::deque<Request> urgent, polls, interrogation;
     std::vector<Request> in_flight;
-    std::size_t window = 1;  // grows with answers up to max_in_flight; 1 after a drop
-    int answers_since_growth = 0;
+    // Gets in flight at once: one more with each answer up to `ceiling`, halved (and the ceiling
+    // with it) when a request goes unanswered while the node answers others; the ceiling creeps
+    // back up by one after 4 x ceiling answers.
+    std::size_t window = 1;
+    std::size_t ceiling = 0;  // 0: max_in_flight
+    int answers_at_ceiling = 0;
     RoundTrip round_trip;
   };
 
@@ -230,7 +235,8 @@ class Controller {
   void expire(Node& node, TimePoint now);
   bool may_split(const Node& node, const Request& request) const;
   void note_answer(Node& node, const Request& request, TimePoint now);
-  void narrow_window(Node& node);
+  void narrow_window(Node& node, std::uint16_t keep_tid);
+  void grow_window(Node& node);
   void heard_from(Node& node, TimePoint now);
   static bool heard_since(const Node& node, TimePoint when);
   void give_up_poll_round(Node& node, TimePoint now);

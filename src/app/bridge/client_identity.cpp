@@ -98,7 +98,8 @@ ClientIdentity ClientIdentity::resolve(const MqttConfig& mqtt, const std::string
   };
 
   if (auto made = io::make_private_dir(state_dir); !made)
-    return fresh_for_this_run("cannot keep the MQTT client id: " + made.error().message);
+    return fresh_for_this_run("cannot keep the MQTT client id in " + path.string() + ": " +
+                              made.error().message);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return fresh_for_this_run("cannot keep the MQTT client id in " + path.string() + ": " +
