@@ -111,6 +111,11 @@ class EnvAssigner {
     field(config_) = parse_list(value_);
     return "";
   }
+  // Set, even when empty: an empty variable is an empty list, not the default.
+  std::string operator()(OptionalStringListField field) const {
+    field(config_) = parse_list(value_);
+    return "";
+  }
   std::string operator()(StringMapField) const {
     return "this table cannot be set from the environment; set it in the config file";
   }

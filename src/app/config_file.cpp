@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,22 +102,13 @@ class FieldAssigner {
   }
 
   void operator()(StringListField field) const {
-    const auto* array = node_.as_array();
-    if (array == nullptr) {
-      wrong_type();
-      return;
-    }
-    std::vector<std::string> values;
-    for (const toml::node& element : *array) {
-      if (const auto* text = element.as_string()) {
-        values.push_back(text->get());
-      } else {
-        context_.error_at_line(
-            line_of(element.source()),
-            dotted_name(spec_) + " entries must be strings, not " + describe(element));
-      }
-    }
-    field(config_) = std::move(values);
+    if (auto values = strings())
+      field(config_) = std::move(*values);
+  }
+
+  void operator()(OptionalStringListField field) const {
+    if (auto values = strings())
+      field(config_) = std::move(*values);
   }
 
   void operator()(StringMapField field) const {
@@ -139,6 +131,26 @@ class FieldAssigner {
   }
 
  private:
+  // The array's strings; nullopt when the value is not an array. Other elements are reported.
+  std::optional<std::vector<std::string>> strings() const {
+    const auto* array = node_.as_array();
+    if (array == nullptr) {
+      wrong_type();
+      return std::nullopt;
+    }
+    std::vector<std::string> values;
+    for (const toml::node& element : *array) {
+      if (const auto* text = element.as_string()) {
+        values.push_back(text->get());
+      } else {
+        context_.error_at_line(
+            line_of(element.source()),
+            dotted_name(spec_) + " entries must be strings, not " + describe(element));
+      }
+    }
+    return values;
+  }
+
   void wrong_type() const {
     context_.error_at_line(line_of(node_.source()), dotted_name(spec_) + " must be " +
                                                         std::string(type_description(spec_.field)) +

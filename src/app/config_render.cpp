@@ -71,18 +71,23 @@ class ValueRenderer {
     return field(config_) ? "true" : "false";
   }
   std::string operator()(detail::NumberField field) const { return number_text(field(config_)); }
-  std::string operator()(detail::StringListField field) const {
+  std::string operator()(detail::StringListField field) const { return list(field(config_)); }
+  std::string operator()(detail::StringMapField) const { return ""; }  // rendered as a table
+  std::string operator()(detail::OptionalStringListField field) const {
+    return list(*field(config_));  // render_config comments an absent one out
+  }
+
+ private:
+  static std::string list(const std::vector<std::string>& items) {
     std::string out = "[";
-    for (const std::string& item : field(config_)) {
+    for (const std::string& item : items) {
       if (out.size() > 1)
         out += ", ";
       out += quoted(item);
     }
     return out + "]";
   }
-  std::string operator()(detail::StringMapField) const { return ""; }  // rendered as a table
 
- private:
   Config& config_;
   bool secret_;
 };
@@ -117,6 +122,12 @@ std::string render_config(const Config& config) {
           table += quoted(key) + " = " + quoted(value) + "\n";
         }
         tables += table;
+        continue;
+      }
+      if (const auto* optional = std::get_if<detail::OptionalStringListField>(&spec.field);
+          optional != nullptr && !(*optional)(copy)) {
+        // No value stands for "not set", whose default is no list; reading this back keeps it so.
+        out += "# " + std::string(spec.key) + " is not set: its default applies\n";
         continue;
       }
       if (spec.secret && secret_comes_from_file(spec, copy)) {

@@ -17,6 +17,9 @@ namespace {
   StringListField(+[](Config& c) -> std::vector<std::string>& { return c.expr; })
 #define HEMS_MAP(expr) \
   StringMapField(+[](Config& c) -> std::map<std::string, std::string>& { return c.expr; })
+#define HEMS_OPTIONAL_LIST(expr) \
+  OptionalStringListField(       \
+      +[](Config& c) -> std::optional<std::vector<std::string>>& { return c.expr; })
 
 const std::array kKeys{
     KeySpec{"mqtt", "server", HEMS_STRING(mqtt.server)},
@@ -53,6 +56,7 @@ const std::array kKeys{
     KeySpec{"lan", "poll_interval", HEMS_INT(lan.poll_interval)},
     KeySpec{"lan", "timeout", HEMS_NUMBER(lan.timeout)},
     KeySpec{"lan", "names", HEMS_MAP(lan.names)},
+    KeySpec{"lan", "allow_set", HEMS_OPTIONAL_LIST(lan.allow_set)},
     KeySpec{"log", "level", HEMS_STRING(log.level)},
 };
 
@@ -62,6 +66,7 @@ const std::array kKeys{
 #undef HEMS_NUMBER
 #undef HEMS_LIST
 #undef HEMS_MAP
+#undef HEMS_OPTIONAL_LIST
 
 constexpr std::array<std::string_view, 4> kSections{"mqtt", "meter", "lan", "log"};
 
@@ -125,6 +130,7 @@ std::string_view type_description(const Field& field) {
     case 3:
       return "a number";
     case 4:
+    case 6:
       return "an array of strings";
     default:
       return "a table of strings";

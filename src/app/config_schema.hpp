@@ -22,9 +22,11 @@ using BoolField = bool& (*)(Config&);
 using NumberField = double& (*)(Config&);
 using StringListField = std::vector<std::string>& (*)(Config&);
 using StringMapField = std::map<std::string, std::string>& (*)(Config&);
+// A list whose absence means something else than an empty one (a default that is not a list).
+using OptionalStringListField = std::optional<std::vector<std::string>>& (*)(Config&);
 
-using Field =
-    std::variant<StringField, IntField, BoolField, NumberField, StringListField, StringMapField>;
+using Field = std::variant<StringField, IntField, BoolField, NumberField, StringListField,
+                           StringMapField, OptionalStringListField>;
 
 struct KeySpec {
   std::string_view section;

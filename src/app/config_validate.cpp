@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
 #include "config_steps.hpp"
+#include "hems/app/allow_set.hpp"
 #include "hems/mqtt/server_uri.hpp"
 
 namespace hems::app::detail {
@@ -197,6 +199,32 @@ void validate_meter(const MeterConfig& meter, LoadContext& context) {
   }
 }
 
+void validate_allow_set(const LanConfig& lan, LoadContext& context) {
+  if (!lan.allow_set)
+    return;
+  for (const std::string& entry : *lan.allow_set) {
+    auto pattern = parse_allow_pattern(entry);
+    if (!pattern) {
+      context.error("lan.allow_set",
+                    "lan.allow_set entry '" + entry + "': " + pattern.error().message);
+      continue;
+    }
+    // Four hex digits name a class; a device given such a name cannot be named here by it.
+    if (pattern->device != AllowPattern::Device::device_class)
+      continue;
+    const std::string device = entry.substr(0, entry.find('/'));
+    for (const auto& [node, name] : lan.names) {
+      if (name != device)
+        continue;
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%04X", static_cast<unsigned>(pattern->class_code));
+      context.warn("lan.allow_set", "lan.allow_set entry '" + entry + "' names the class " + code +
+                                        ", not the device '" + name +
+                                        "' of lan.names; give that device another name");
+    }
+  }
+}
+
 void validate_lan(const LanConfig& lan, LoadContext& context) {
   for (const std::string& host : lan.hosts) {
     if (!is_ip_address(host)) {
@@ -217,6 +245,7 @@ void validate_lan(const LanConfig& lan, LoadContext& context) {
                                      "' must be non-empty without '/', '+', '#' or spaces");
     }
   }
+  validate_allow_set(lan, context);
 }
 
 }  // namespace

@@ -71,4 +71,14 @@ std::optional<Entity> light_entity(const ApplianceContext& ctx, std::set<std::ui
 // sensor for numbers, select / sensor / button for enumerations; nullopt for the rest.
 std::optional<Entity> property_entity(const ApplianceContext& ctx, const PropertyDef& property);
 
+// One entity of the device and the properties its commands write (EPCs, ascending).
+struct DeviceEntity {
+  Entity entity;
+  std::vector<std::uint8_t> writes;
+};
+
+// Every entity of the device in discovery order: its main entity first, then one per property it
+// lists that the main entity does not cover, by EPC.
+std::vector<DeviceEntity> appliance_entities(const ApplianceContext& ctx);
+
 }  // namespace hems::ha::detail

@@ -30,6 +30,7 @@ TEST_F(ConfigTest, DefaultsApplyForAMinimalFile) {
   EXPECT_TRUE(config->lan.ipv6);
   EXPECT_EQ(config->lan.poll_interval, 60);
   EXPECT_DOUBLE_EQ(config->lan.timeout, 1.0);
+  EXPECT_FALSE(config->lan.allow_set.has_value());
   EXPECT_EQ(config->log.level, "info");
   EXPECT_EQ(config->source_path, path_);
   EXPECT_THAT(config->warnings, IsEmpty());
@@ -77,6 +78,7 @@ ipv6 = false
 hosts = ["192.0.2.10", "2001:db8::1"]
 poll_interval = 30
 timeout = 1.5
+allow_set = ["living_ac/*", "0x026B/target_water_heating_temperature"]
 
 [lan.names]
 "FE00000000000000000000000000000001/0x013001" = "living_ac"
@@ -108,6 +110,8 @@ level = "debug"
   EXPECT_EQ(config->lan.hosts, (std::vector<std::string>{"192.0.2.10", "2001:db8::1"}));
   EXPECT_EQ(config->lan.poll_interval, 30);
   EXPECT_DOUBLE_EQ(config->lan.timeout, 1.5);
+  EXPECT_EQ(config->lan.allow_set,
+            (std::vector<std::string>{"living_ac/*", "0x026B/target_water_heating_temperature"}));
   ASSERT_THAT(config->lan.names, SizeIs(1));
   EXPECT_EQ(config->lan.names.at("FE00000000000000000000000000000001/0x013001"), "living_ac");
   EXPECT_EQ(config->log.level, "debug");

@@ -5,6 +5,7 @@
 
 #include <expected>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct LanConfig {
   int poll_interval = 60;          // seconds
   double timeout = 1;  // seconds to wait for an answer until the node's round trip is measured
   std::map<std::string, std::string> names;  // "<uid or address>/<eoj>" -> friendly id
+  // "<device or class>/<property>" patterns a set may change (allow_set.hpp); nullopt (the key is
+  // absent): what the Home Assistant entities control.
+  std::optional<std::vector<std::string>> allow_set;
 };
 
 struct LogConfig {

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "hems/app/allow_set.hpp"
 #include "hems/app/timed.hpp"
 #include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
@@ -68,7 +69,8 @@ class LanLink final : public Timed {
     std::size_t total = 0;
   };
 
-  explicit LanLink(lan::ControllerConfig config);
+  // `allow_set`: what sets and raw sets may change (lan.allow_set); the rest is refused unsent.
+  explicit LanLink(lan::ControllerConfig config, AllowSet allow_set = AllowSet());
 
   void start(TimePoint now);  // discovery
   void on_datagram(const std::string& from, ByteView payload, TimePoint now);
@@ -78,8 +80,11 @@ class LanLink final : public Timed {
   // Requests for a known device (`body`: the request object without its transaction).
   void get(const std::string& id, const nlohmann::json& body, const nlohmann::json& transaction,
            TimePoint now);
+  // Properties lan.allow_set does not allow are answered rejected and not sent; the rest are.
   void set(const std::string& id, const nlohmann::json& body, const nlohmann::json& transaction,
            TimePoint now);
+  // A raw SetC, SetI or SetGet is sent only when lan.allow_set allows all of its properties on
+  // the device at that address and EOJ; to anything else only when it allows everything.
   void raw(const nlohmann::json& transaction, const std::string& address, echonet::Frame frame,
            TimePoint now);
 
@@ -111,8 +116,16 @@ class LanLink final : public Timed {
   std::optional<std::pair<std::string, nlohmann::json>> decode(const lan::DeviceInfo& info,
                                                                const echonet::Property& p);
   void log(LogLevel level, std::string text);
+  // Whether lan.allow_set lets a set change `epc` of `device`. `controls`: what the device's
+  // Home Assistant entities write, needed only when the default applies.
+  bool may_set(const Device& device, std::uint8_t epc,
+               const std::vector<std::uint8_t>& controls) const;
+  std::vector<std::uint8_t> default_controls(const Device& device) const;
+  // Why lan.allow_set refuses a raw set; empty when it does not.
+  std::string raw_set_refusal(const std::string& address, const echonet::Frame& frame) const;
 
   lan::Controller controller_;
+  AllowSet allow_set_;
   std::map<std::string, Device> devices_;
   std::map<std::string, Pending> pending_;
   std::uint64_t counter_ = 0;

@@ -33,7 +33,8 @@ Bridge::Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt
     // The loop's time seeds the retry jitter: bridges started apart spread apart, and a
     // manual-time loop replays exactly.
     const auto seed = static_cast<std::uint64_t>(loop_.now().time_since_epoch().count());
-    lan_ = std::make_unique<LanLink>(controller_config(config_, seed));
+    lan_ = std::make_unique<LanLink>(controller_config(config_, seed),
+                                     AllowSet(config_.lan.allow_set));
     timed_.push_back(lan_.get());
     timed_.push_back(&reopen_lan_);
   }

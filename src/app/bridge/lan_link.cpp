@@ -20,7 +20,8 @@ bool is_map_epc(std::uint8_t epc) {
 
 }  // namespace
 
-LanLink::LanLink(lan::ControllerConfig config) : controller_(std::move(config)) {}
+LanLink::LanLink(lan::ControllerConfig config, AllowSet allow_set)
+    : controller_(std::move(config)), allow_set_(std::move(allow_set)) {}
 
 void LanLink::start(TimePoint now) {
   controller_.start(now);

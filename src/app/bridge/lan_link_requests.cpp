@@ -1,8 +1,11 @@
-// The user's requests to LAN appliances: get, set (values checked and encoded before anything is
-// sent) and raw frames, and their answers when the controller reports them done.
+// The user's requests to LAN appliances: get, set (allowed by lan.allow_set, values checked and
+// encoded before anything is sent) and raw frames, and their answers when the controller reports
+// them done.
 
 #include <algorithm>
+#include <cctype>
 
+#include "hems/app/lan_appliance.hpp"
 #include "hems/app/lan_link.hpp"
 #include "hems/echonet/definitions.hpp"
 
@@ -27,7 +30,61 @@ std::string key_for(const std::map<std::uint8_t, std::string>& keys, std::uint8_
   return it != keys.end() ? it->second : defs::hex_key(epc);
 }
 
+bool writes(std::uint8_t esv) {
+  return esv == echonet::esv::set_c || esv == echonet::esv::set_i || esv == echonet::esv::set_get;
+}
+
+// IPv6 addresses may be written in either case.
+bool same_address(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> LanLink::default_controls(const Device& device) const {
+  if (!allow_set_.uses_default())
+    return {};
+  return home_assistant_controls(device.info);
+}
+
+bool LanLink::may_set(const Device& device, std::uint8_t epc,
+                      const std::vector<std::uint8_t>& controls) const {
+  return allow_set_.allows(SetTarget{
+      .device = device.info.id,
+      .class_code = class_code(device.info.eoj),
+      .epc = epc,
+      .home_assistant_controls = std::find(controls.begin(), controls.end(), epc) != controls.end(),
+  });
+}
+
+std::string LanLink::raw_set_refusal(const std::string& address,
+                                     const echonet::Frame& frame) const {
+  if (allow_set_.allows_everything())
+    return "";
+  auto it = std::find_if(devices_.begin(), devices_.end(), [&](const auto& entry) {
+    const lan::DeviceInfo& info = entry.second.info;
+    return info.eoj == frame.deoj && same_address(info.address, address);
+  });
+  if (it == devices_.end()) {
+    // Not one known device (an unknown node, a multicast address, instance 0 for all of a class):
+    // no pattern but "*" can say what such a set would reach.
+    return std::string(kNotAllowedReason) + ": " + frame.deoj.to_string() + " at " + address +
+           " is not a known device";
+  }
+  const Device& device = it->second;
+  const auto controls = default_controls(device);
+  std::string refused;
+  for (const auto& property : frame.properties) {
+    if (!may_set(device, property.epc, controls))
+      refused += (refused.empty() ? "" : ", ") + defs::hex_key(property.epc);
+  }
+  if (refused.empty())
+    return "";
+  return std::string(kNotAllowedReason) + " on " + device.info.id + ": " + refused;
+}
 
 void LanLink::answer(const std::string& device, const json& transaction, bool ok, json data,
                      std::string error) {
@@ -76,11 +133,23 @@ void LanLink::set(const std::string& id, const json& body, const json& transacti
     pending.early[key] = "rejected";
     reasons += "; " + key + ": " + why;
   };
+  const auto controls = default_controls(device);
+  std::string not_allowed;  // the keys lan.allow_set refuses, logged once for the request
+  auto allowed = [&](const std::string& key, std::uint8_t epc) {
+    if (may_set(device, epc, controls))
+      return true;
+    refuse(key, std::string(kNotAllowedReason));
+    not_allowed += (not_allowed.empty() ? "" : ", ") + key;
+    return false;
+  };
   for (const auto& [key, value] : body.items()) {
     if (auto epc = defs::parse_hex_key(key)) {
+      if (!allowed(key, *epc))
+        continue;
       auto bytes = hex_value(value);
       if (!bytes || bytes->empty()) {
         refuse(key, "not a hex string");
+        log(LogLevel::warning, "set for " + id + ": " + key + " is not a hex string");
         continue;
       }
       pending.keys[*epc] = key;
@@ -93,6 +162,8 @@ void LanLink::set(const std::string& id, const json& body, const json& transacti
       log(LogLevel::warning, "set for " + id + " names an unknown property: " + key);
       continue;
     }
+    if (!allowed(key, def->epc))
+      continue;
     const auto& writable = device.info.set_map;
     if (!writable.empty() &&
         std::find(writable.begin(), writable.end(), def->epc) == writable.end()) {
@@ -108,6 +179,10 @@ void LanLink::set(const std::string& id, const json& body, const json& transacti
     }
     pending.keys[def->epc] = key;
     props.push_back(echonet::Property{def->epc, *encoded});
+  }
+  if (!not_allowed.empty()) {
+    log(LogLevel::warning,
+        std::string("set for ") + id + ": " + std::string(kNotAllowedReason) + ": " + not_allowed);
   }
   if (props.empty()) {
     std::string rejected;
@@ -126,6 +201,14 @@ void LanLink::set(const std::string& id, const json& body, const json& transacti
 
 void LanLink::raw(const json& transaction, const std::string& address, echonet::Frame frame,
                   TimePoint now) {
+  if (writes(frame.esv)) {
+    if (std::string refusal = raw_set_refusal(address, frame); !refusal.empty()) {
+      log(LogLevel::warning,
+          std::string("raw ") + echonet::esv_name(frame.esv) + " refused: " + refusal);
+      answer({}, transaction, false, json::object(), std::move(refusal));
+      return;
+    }
+  }
   const std::string request_id = "lan-raw-" + std::to_string(++counter_);
   pending_[request_id] = Pending{Pending::Kind::raw, {}, transaction, {}, json::object(), {}};
   controller_.raw(request_id, address, std::move(frame), now);
@@ -196,8 +279,16 @@ void LanLink::on_set_done(Pending& pending, const lan::RequestDone& done, TimePo
     if (value != "accepted")
       not_accepted += (not_accepted.empty() ? "" : ", ") + key + " " + value.get<std::string>();
   }
-  if (!not_accepted.empty())
-    log(LogLevel::warning, "set on " + pending.device_id + ": " + not_accepted);
+  // The log names what the device did not take; what was refused before sending was logged then.
+  std::string device_refused;
+  for (const auto& [p, outcome] : done.results) {
+    if (outcome != lan::PropertyOutcome::accepted) {
+      device_refused += (device_refused.empty() ? "" : ", ") + key_for(pending.keys, p.epc) + " " +
+                        lan::to_string(outcome);
+    }
+  }
+  if (!device_refused.empty())
+    log(LogLevel::warning, "set on " + pending.device_id + ": " + device_refused);
   answer(pending.device_id, pending.transaction, not_accepted.empty(), std::move(data),
          not_accepted.empty() ? "" : not_accepted + pending.reasons);
   // Read back what was accepted so the state shows the device's own view.

@@ -1,8 +1,6 @@
 #include "hems/app/lan_presenter.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "hems/app/lan_appliance.hpp"
 #include "hems/app/meter_presenter.hpp"
 #include "hems/echonet/definitions.hpp"
 #include "hems/ha/appliance_discovery.hpp"
@@ -52,25 +50,9 @@ json lan_device_entry(const LanLink::Device& device) {
 
 std::vector<ha::DiscoveryMessage> lan_discovery_messages(const Config& config,
                                                          const LanLink::Device& device) {
-  ha::ApplianceDevice appliance;
-  appliance.id = device.info.id;
-  appliance.class_code = class_code(device.info.eoj);
-  appliance.instance = device.info.eoj.instance;
-  // The identity's id, never the configured name: renaming a device keeps its entities, and two
-  // devices never share one (the controller makes it unique).
-  std::string hw = device.info.hardware_id.empty() ? device.info.id : device.info.hardware_id;
-  std::transform(hw.begin(), hw.end(), hw.begin(), [](unsigned char c) {
-    return std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
-  });
-  appliance.hardware_id = hw;
-  appliance.manufacturer_code = device.info.manufacturer;
-  appliance.get_map = device.info.get_map;
-  appliance.set_map = device.info.set_map;
-  // Without a [lan.names] entry the id is the hardware id; with one, that name is the device's.
-  appliance.named = !device.info.hardware_id.empty() && device.info.id != device.info.hardware_id;
-  appliance.installation_location = device.info.installation_location;
   return ha::appliance_discovery(
-      ha::BridgeTopics{config.mqtt.base_topic, config.mqtt.discovery_prefix}, appliance, kVersion,
+      ha::BridgeTopics{config.mqtt.base_topic, config.mqtt.discovery_prefix},
+      ha_appliance(device.info), kVersion,
       ha::language_from(config.mqtt.discovery_language).value_or(ha::Language::en));
 }
 
