@@ -154,6 +154,51 @@ TEST_F(LanBridge, GetAndSetAcceptedRejectedAndTimedOut) {
   EXPECT_EQ((*raw)["data"]["esv"], "0x72");
 }
 
+// With `allow_set` naming only the power switch, a temperature set and a raw SetC are refused
+// with the reason and never reach the device: its value stays what it was.
+TEST_F(LanBridge, SetsTheAllowListDoesNotNameAreRefusedAndNeverSent) {
+  start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
+  start_bridge(std::string(kFastPolls) + "allow_set = [\"0x0130/operation_status\"]\n");
+  auto list = device_list([](const json& l) { return l.is_array() && !l.empty(); }, 30s);
+  ASSERT_TRUE(list);
+  const std::string id = (*list)[0]["id"];
+  const std::string response = "hems2mqtt/" + id + "/response";
+  auto by_transaction = [](const std::string& t) {
+    return [t](const json& r) { return r.value("transaction", "") == t; };
+  };
+  mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"g1","target_temperature":""})");
+  auto before = mqtt_->wait_json(response, by_transaction("g1"), 15s);
+  ASSERT_TRUE(before);
+  const json original = (*before)["data"]["target_temperature"];
+  const int wanted = original.get<int>() == 20 ? 21 : 20;
+
+  mqtt_->publish("hems2mqtt/" + id + "/set", R"({"transaction":"s1","operation_status":true,)" +
+                                                 std::string(R"("target_temperature":)") +
+                                                 std::to_string(wanted) + "}");
+  auto set = mqtt_->wait_json(response, by_transaction("s1"), 15s);
+  ASSERT_TRUE(set);
+  EXPECT_EQ((*set)["data"]["operation_status"], "accepted") << set->dump();
+  EXPECT_EQ((*set)["data"]["target_temperature"], "rejected") << set->dump();
+  EXPECT_NE((*set)["error"].get<std::string>().find("not allowed by lan.allow_set"),
+            std::string::npos)
+      << set->dump();
+
+  mqtt_->publish("hems2mqtt/bridge/request/echonet",
+                 R"({"transaction":"r1","address":")" + rig_->ipv4(rig_->node(0)) +
+                     R"(","eoj":"0x013001","esv":"setc","properties":{"0xB3":"15"}})");
+  auto raw = mqtt_->wait_json("hems2mqtt/bridge/response/echonet", by_transaction("r1"), 15s);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ((*raw)["status"], "error");
+  EXPECT_NE((*raw)["error"].get<std::string>().find("not allowed by lan.allow_set"),
+            std::string::npos)
+      << raw->dump();
+
+  mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"g2","target_temperature":""})");
+  auto after = mqtt_->wait_json(response, by_transaction("g2"), 15s);
+  ASSERT_TRUE(after);
+  EXPECT_EQ((*after)["data"]["target_temperature"], original) << "a refused set reached the device";
+}
+
 TEST_F(LanBridge, SilentDeviceTimesOutAndGoesOffline) {
   start_node(0, {"--object", "aircon", "--node-id", "00000000000000000000000000000A01"});
   start_bridge();
