@@ -4,9 +4,13 @@
 #     Type=notify with a sensible WatchdogSec=, and a binary that really calls sd_notify;
 #   - the udev rule: `udevadm verify` where udev has it (v253+), and always a parser check that
 #     also runs the rules against sample dongles (which get /dev/wisun, which do not);
-#   - the Home Assistant add-on: its options (the defaults in config.yaml plus the values a user
-#     must enter) mapped by options-to-toml.jq, with the Supervisor's broker and with an explicit
-#     one, must give configs that `hems2mqtt --check-config` accepts and that say what was asked.
+#   - the Home Assistant add-on repository (deploy/check-addon.py: repository.yaml, config.yaml,
+#     schema and options, en/ja translations of every option, files), and its options mapped by
+#     options-to-toml.jq (the defaults plus what a user must enter, and every option set), with
+#     the Supervisor's broker and with an explicit one, must give configs that
+#     `hems2mqtt --check-config` accepts and that say what was asked;
+#   - the version: `hems2mqtt --version` and every copy scripts/release-metadata.py keeps agree
+#     with CMakeLists.txt, and that check notices a copy that does not.
 #   deploy/test-deploy.sh [PATH/TO/hems2mqtt]   (default: build it in $BUILD_DIR, else build/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -182,31 +186,13 @@ PY
 
 # ---- Home Assistant add-on ----------------------------------------------------------------------
 addon=$root/deploy/homeassistant-addon
-# The defaults from config.yaml, plus what the user must enter (null there).
-if python3 - "$addon/config.yaml" >"$work/options.json" <<'PY'
-import json, sys, yaml
-config = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
-options = config["options"]
-required = {"device": "/dev/serial/by-id/usb-RATOC_Systems__Ltd._RS-WSUHA-P-if00-port0",
-            "id": "3F8A2C5E7B1D4096A8C3E5F7092B4D6E", "password": "SIMULATORPW1"}
-for key, value in required.items():
-    assert options["meter"][key] is None, f"meter.{key} should be left for the user"
-    options["meter"][key] = value
-# Every option must be in the schema, and every schema key must be mapped by the jq program.
-def leaves(tree, prefix=""):
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            yield from leaves(value, prefix + key + ".")
-        else:
-            yield prefix + key
-schema = set(leaves(config["schema"]))
-assert set(leaves(options)) <= schema, set(leaves(options)) - schema
-jq_text = open(sys.argv[1].replace("config.yaml", "options-to-toml.jq"), encoding="utf-8").read()
-unmapped = [k for k in schema if not any(f".{part}" in jq_text for part in [k.split(".")[-1]])]
-assert not unmapped, f"schema keys not mapped: {unmapped}"
-json.dump(options, sys.stdout)
-PY
-then :; else fail "add-on config.yaml options/schema/mapping consistency"; fi
+# The repository and the add-on as the Supervisor reads them; writes options.json (defaults plus
+# what the user must enter) and full.json (every option set).
+if python3 "$root/deploy/check-addon.py" "$root" "$work"; then
+  pass "add-on repository, config, schema, options, translations (en, ja), files"
+else
+  fail "add-on checks (above)"
+fi
 [ -s "$work/options.json" ] || { echo "FAIL: no add-on options to map" >&2; exit 1; }
 
 map_options() { jq -r -f "$addon/options-to-toml.jq" "$1" >"$2"; }
@@ -246,6 +232,57 @@ else
   fail "--check-config rejected the explicit-broker config: $(cat "$work/check.log")"
 fi
 
+# 2b. Every option set (full.json): the LAN lists, names, polling, retain and the TLS files come
+#     through. allow_set only where this bridge knows [lan] allow_set (it is newer than some).
+allow_probe=$work/allow-probe.toml
+printf '[mqtt]\nserver = "mqtt://127.0.0.1"\n[meter]\nenabled = false\n[lan]\nallow_set = []\n' \
+  >"$allow_probe"
+full=$work/full.json
+if ! "$bin" --check-config --config "$allow_probe" >/dev/null 2>&1; then
+  echo "   (this hems2mqtt has no [lan] allow_set: its mapping is checked as text only)"
+  jq 'del(.lan.allow_set)' "$work/full.json" >"$work/full-no-allow.json"
+  full=$work/full-no-allow.json
+fi
+map_options "$work/full.json" "$work/full-text.toml"
+grep -qxF 'allow_set = ["living_ac/*", "0x026B/target_water_heating_temperature"]' \
+  "$work/full-text.toml" || fail "lan.allow_set is not mapped to [lan] allow_set"
+jq '.lan.allow_set = []' "$work/full.json" >"$work/empty-allow.json"
+map_options "$work/empty-allow.json" "$work/empty-allow.toml"
+if grep -q '^allow_set' "$work/empty-allow.toml"; then
+  fail "an empty lan.allow_set should leave the bridge's default"
+fi
+map_options "$full" "$work/full.toml"
+if "$bin" --check-config --config "$work/full.toml" >"$work/check.log" 2>&1; then
+  printed=$("$bin" --print-config --config "$work/full.toml" 2>&1 || true)
+  for want in 'server = "mqtts://broker.example:8883"' 'retain = false' \
+    'ca_file = "/ssl/ca.pem"' 'cert_file = "/ssl/client.pem"' 'key_file = "/ssl/client.key"' \
+    'hosts = ["192.0.2.10", "192.0.2.11"]' 'poll_interval = 30' 'ipv6 = false' \
+    '"00000b_2619b574/0x013001" = "living_ac"' '"192.0.2.11/0x026B01" = "water_heater"' \
+    'dialect = "bp35c0"' 'level = "debug"'; do
+    grep -qF "$want" <<<"$printed" || fail "full-options config lacks: $want"
+  done
+  pass "every add-on option set -> accepted, and each one in the effective config"
+else
+  fail "--check-config rejected the full add-on config: $(cat "$work/check.log")"
+fi
+
+# 2c. run.sh refuses a B-route ID that is not 32 hex characters before anything else (the option
+#     is a password field, so the Supervisor cannot check it).
+id_pattern=$(grep -o "meter.id')\" =~ [^ ]*" "$addon/run.sh" | head -n 1 | sed 's/.* =~ //')
+if [ -z "$id_pattern" ]; then
+  fail "run.sh does not check meter.id with =~"
+else
+  before=$failures
+  for id in 3F8A2C5E7B1D4096A8C3E5F7092B4D6E 3f8a2c5e7b1d4096a8c3e5f7092b4d6e; do
+    [[ $id =~ $id_pattern ]] || fail "run.sh refuses the good B-route ID $id"
+  done
+  for id in 3F8A2C5E7B1D4096A8C3E5F7092B4D6 3F8A-2C5E7B1D4096A8C3E5F7092B4D6E \
+    3F8A2C5E7B1D4096A8C3E5F7092B4D6G ""; do
+    if [[ $id =~ $id_pattern ]]; then fail "run.sh accepts the bad B-route ID '$id'"; fi
+  done
+  [ "$failures" -eq "$before" ] && pass "run.sh checks the B-route ID's form"
+fi
+
 # 3. No broker at all is refused by the mapping, not turned into a bad config.
 if map_options "$work/options.json" "$work/none.toml" 2>/dev/null; then
   fail "mapping without any broker should fail"
@@ -266,6 +303,67 @@ if [ $status -eq 2 ] && grep -q "meter.id is still the example's placeholder" "$
   pass "the example's placeholder credentials -> refused with exit 2"
 else
   fail "placeholder credentials: exit $status, $(cat "$work/check.log")"
+fi
+
+# ---- compose ------------------------------------------------------------------------------------
+# The dongle must survive re-plugging: no `devices:` (resolved once, at start), but the host's /dev
+# with the USB serial majors allowed, and the device named under it.
+compose_ok=0
+python3 - "$root/docker/compose.yaml" "$root/docker/compose.demo.yaml" <<'PY' || compose_ok=$?
+import sys, yaml
+ok = True
+def need(cond, text):
+    global ok
+    if not cond:
+        print(f"FAIL: {text}")
+        ok = False
+compose = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+service = compose["services"]["hems2mqtt"]
+need("devices" not in service, "compose.yaml passes devices: (gone after a re-plug)")
+need({"c 188:* rmw", "c 166:* rmw"} <= set(service.get("device_cgroup_rules", [])),
+     "compose.yaml does not allow ttyUSB (188) and ttyACM (166)")
+need("/dev:/host/dev:ro" in service.get("volumes", []), "compose.yaml does not mount /dev")
+need(str(service.get("environment", {}).get("HEMS2MQTT_METER_DEVICE", "")).startswith(
+    "/host/dev/serial/by-id/"), "compose.yaml: HEMS2MQTT_METER_DEVICE is not under /host/dev")
+need(service.get("network_mode") == "host", "compose.yaml: not on the host network")
+demo = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))
+for name in ("simulator", "hems2mqtt"):
+    need(demo["services"][name]["image"] == service["image"],
+         f"compose.demo.yaml: {name} runs another image than compose.yaml")
+sys.exit(0 if ok else 1)
+PY
+if [ $compose_ok -eq 0 ]; then
+  pass "compose files: re-plug-safe dongle, published image"
+else
+  fail "compose files"
+fi
+
+# ---- release metadata and the version -----------------------------------------------------------
+version=$(python3 "$root/scripts/release-metadata.py" --root "$root" --print version)
+if [ "$("$bin" --version)" = "hems2mqtt $version" ]; then
+  pass "hems2mqtt --version says $version, as CMakeLists.txt"
+else
+  fail "hems2mqtt --version says '$("$bin" --version)', CMakeLists.txt $version"
+fi
+# The check must notice a copy that disagrees (here the add-on's version) and the stamp mend it.
+meta=$work/meta
+for path in CMakeLists.txt CHANGELOG.md repository.yaml docker/Dockerfile docker/compose.yaml \
+  docker/compose.demo.yaml deploy/homeassistant-addon/config.yaml \
+  deploy/homeassistant-addon/Dockerfile deploy/homeassistant-addon/CHANGELOG.md; do
+  mkdir -p "$meta/$(dirname "$path")"
+  cp "$root/$path" "$meta/$path"
+done
+sed -i 's/^version: ".*"$/version: "9.9.9"/' "$meta/deploy/homeassistant-addon/config.yaml"
+if python3 "$root/scripts/release-metadata.py" --root "$meta" >"$work/meta.log" 2>&1; then
+  fail "release-metadata.py did not notice the add-on's version 9.9.9"
+elif ! python3 "$root/scripts/release-metadata.py" --root "$meta" --stamp >"$work/meta.log" 2>&1 ||
+  ! grep -qx "version: \"$version\"" "$meta/deploy/homeassistant-addon/config.yaml"; then
+  fail "release-metadata.py --stamp did not mend it: $(cat "$work/meta.log")"
+elif python3 "$root/scripts/release-metadata.py" --root "$meta" --owner someone-else \
+  >/dev/null 2>&1; then
+  fail "release-metadata.py --owner accepted another registry owner"
+else
+  pass "release-metadata.py notices a disagreeing copy, stamps it, and checks the owner"
 fi
 
 if [ $failures -gt 0 ]; then

@@ -6,7 +6,10 @@
 #      HEAD; --worktree builds the working tree instead);
 #   3. `podman image mount` + chroot, as the image's user and with the image's environment:
 #      `hems2mqtt --version`, the image's HEALTHCHECK, and the bridge on the simulated dongle
-#      publishing to a Mosquitto on loopback, then a clean SIGTERM exit.
+#      publishing to a Mosquitto on loopback, then a clean SIGTERM exit; the OCI labels, and the
+#      version in them and in `hems2mqtt --version` equal to CMakeLists.txt's;
+#   4. the Home Assistant add-on from the context scripts/addon-context.sh assembles, built from
+#      source on the same base: its binary, run.sh, and its jq mapping the options.
 # Prints the image size and timings. Exits 0 with "SKIPPED: <reason>" when this machine cannot
 # build images at all; any failure of the project's files fails it.
 #   docker/test-image.sh [--worktree]
@@ -57,6 +60,8 @@ if [ "${1:-}" = "--inside" ]; then
 
   step "hems2mqtt --version (in the image)"
   run_in_image /usr/bin/hems2mqtt --version || fail "hems2mqtt --version"
+  [ "$(run_in_image /usr/bin/hems2mqtt --version)" = "hems2mqtt $(cat "$work/version")" ] ||
+    fail "hems2mqtt --version is not the version in CMakeLists.txt"
   run_in_image /usr/bin/hems2mqtt-sim --help 2>&1 | grep -q '^usage' ||
     fail "hems2mqtt-sim does not run"
   [ "$(run_in_image /usr/bin/id -u)" != 0 ] || fail "the image runs as root"
@@ -189,6 +194,18 @@ health=$(podman image inspect --format '{{json .Config.Healthcheck}}' "$image")
 echo "image user: $user; healthcheck: $health"
 echo "$health" | jq -r '.Test | if .[0] == "CMD" then .[1:][] else error("not exec form") end' \
   >"$work/image.health" 2>/dev/null || fail "the image has no exec-form HEALTHCHECK: $health"
+# The labels carry what CMakeLists.txt says (scripts/release-metadata.py keeps the defaults so).
+version=$(python3 "$context/scripts/release-metadata.py" --root "$context" --print version)
+label_of() { # IMAGE NAME
+  podman image inspect --format "{{index .Config.Labels \"$2\"}}" "$1"
+}
+for label in title description version source licenses; do
+  [ -n "$(label_of "$image" "org.opencontainers.image.$label")" ] ||
+    fail "the image has no org.opencontainers.image.$label label"
+done
+value=$(label_of "$image" org.opencontainers.image.version)
+[ "$value" = "$version" ] || fail "image version label '$value', CMakeLists.txt says $version"
+echo "labels: version $value"
 grep -q '^HEMS2MQTT_CONFIG=/config/config.toml$' "$work/image.env" || fail "HEMS2MQTT_CONFIG"
 grep -q '^HEMS2MQTT_METER_STATE_DIR=/data$' "$work/image.env" || fail "HEMS2MQTT_METER_STATE_DIR"
 
@@ -210,20 +227,38 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port
 mosquitto_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
+echo "$version" >"$work/version"
 unshare --mount --propagation private "$0" --inside "$mnt" "$work" "$port"
 
-# The Home Assistant add-on reuses this image's binaries on its own base (here our Debian base
-# stands in for Home Assistant's, which cannot be pulled).
-step "Home Assistant add-on image (deploy/homeassistant-addon/Dockerfile)"
+# The Home Assistant add-on: the context scripts/addon-context.sh assembles, built from source on
+# Home Assistant's base (here our Debian base stands in for it, which cannot be pulled), as the
+# Supervisor builds a local add-on and the release workflow builds the published ones.
+step "Home Assistant add-on image (scripts/addon-context.sh, built from source)"
 addon_image=${image%:*}-addon:test
+"$context/scripts/addon-context.sh" "$work/addon" >/dev/null
+t0=$(date +%s)
 podman build --isolation=chroot --format docker --build-arg BUILD_FROM="$base_image" \
-  --build-arg HEMS2MQTT_IMAGE="$image" -t "$addon_image" "$context/deploy/homeassistant-addon" \
-  >"$work/addon-build.log" 2>&1 || { tail -n 30 "$work/addon-build.log"; fail "add-on build failed"; }
+  --build-arg BUILD_ARCH=amd64 -t "$addon_image" "$work/addon" >"$work/addon-build.log" 2>&1 ||
+  { tail -n 30 "$work/addon-build.log"; fail "add-on build failed"; }
+echo "built in $(($(date +%s) - t0)) s"
 addon_mnt=$(podman image mount "$addon_image")
-chroot "$addon_mnt" /usr/bin/hems2mqtt --version || fail "hems2mqtt in the add-on image"
+[ "$(chroot "$addon_mnt" /usr/bin/hems2mqtt --version)" = "hems2mqtt $version" ] ||
+  fail "hems2mqtt in the add-on image is not version $version"
 [ -x "$addon_mnt/run.sh" ] || fail "the add-on image lacks an executable /run.sh"
-[ -s "$addon_mnt/usr/share/hems2mqtt/options-to-toml.jq" ] || fail "the add-on image lacks the mapping"
+# The image's own jq and mapping turn options into the same config as the repository's do.
+printf '%s' '{"meter": {"device": "/dev/ttyUSB0", "id": "3F8A2C5E7B1D4096A8C3E5F7092B4D6E",
+  "password": "SIMULATORPW1"}, "mqtt": {"server": "mqtt://127.0.0.1:1883"},
+  "lan": {"hosts": ["192.0.2.10"], "names": [{"object": "192.0.2.10/0x013001", "id": "ac"}]}}' \
+  >"$work/addon-options.json"
+chroot "$addon_mnt" /usr/bin/jq -r -f /usr/share/hems2mqtt/options-to-toml.jq \
+  <"$work/addon-options.json" >"$work/addon-in-image.toml" || fail "jq in the add-on image"
+jq -r -f "$context/deploy/homeassistant-addon/options-to-toml.jq" "$work/addon-options.json" |
+  cmp -s - "$work/addon-in-image.toml" || fail "the add-on image maps options differently"
 podman image unmount "$addon_image" >/dev/null
+for label in org.opencontainers.image.version io.hass.version; do
+  value=$(label_of "$addon_image" "$label")
+  [ "$value" = "$version" ] || fail "add-on image label $label is '$value', not $version"
+done
 echo "add-on image: ok"
 
 size=$(podman image inspect --format '{{.Size}}' "$image")

@@ -1,12 +1,17 @@
 # Add-on options (/data/options.json) -> hems2mqtt config.toml.
-#   jq -r -f options-to-toml.jq /data/options.json > /config.toml
+#   jq -r -f options-to-toml.jq /data/options.json > /run/hems2mqtt/config.toml
 # The broker the Supervisor offers comes in as $ENV.MQTT_SERVICE_{HOST,PORT,USERNAME,PASSWORD,SSL}
 # and is used when mqtt.server is empty. Strings are written with tojson: a JSON string is also
-# a valid TOML basic string, so quotes and backslashes in passwords stay intact.
+# a valid TOML basic string (and quoted key), so quotes and backslashes in passwords stay intact.
+# Every option in config.yaml's schema is mapped here; deploy/test-deploy.sh checks that.
 
 def str: tojson;
 def opt(f; default): (f // default);
 def nonempty: . != null and . != "";
+def list_of_strings: "[" + (map(tojson) | join(", ")) + "]";
+# TLS files are named as under Home Assistant's /ssl folder (mapped read-only); a relative name is
+# taken to be in it.
+def ssl_path: if nonempty and (startswith("/") | not) then "/ssl/" + . else (. // "") end;
 
 .mqtt as $m
 | .meter as $meter
@@ -30,6 +35,10 @@ def nonempty: . != null and . != "";
     "base_topic = \(opt($m.base_topic; "hems2mqtt") | str)",
     "discovery_prefix = \(opt($m.discovery_prefix; "homeassistant") | str)",
     "discovery_language = \(opt($m.discovery_language; "en") | str)",
+    "retain = \(if $m.retain == null then true else $m.retain end)",
+    "ca_file = \($m.ca_file | ssl_path | str)",
+    "cert_file = \($m.cert_file | ssl_path | str)",
+    "key_file = \($m.key_file | ssl_path | str)",
     "",
     "[meter]",
     "enabled = true",
@@ -45,6 +54,15 @@ def nonempty: . != null and . != "";
     "enabled = \(opt($lan.enabled; false))",
     "interface = \(opt($lan.interface; "") | str)",
     "ipv6 = \(if $lan.ipv6 == null then true else $lan.ipv6 end)",
+    "hosts = \(opt($lan.hosts; []) | list_of_strings)",
+    "poll_interval = \(opt($lan.poll_interval; 60))",
+    # Left out when empty, so the bridge's default (what Home Assistant's entities control) holds.
+    (if (opt($lan.allow_set; []) | length) > 0 then
+       "allow_set = \($lan.allow_set | list_of_strings)"
+     else empty end),
+    "",
+    "[lan.names]",
+    (opt($lan.names; [])[] | "\(.object | str) = \(.id | str)"),
     "",
     "[log]",
     "level = \(opt(.log_level; "info") | str)"

@@ -1,7 +1,14 @@
 #!/usr/bin/with-contenv bashio
 # shellcheck shell=bash
-# Add-on entry point: add-on options + the Supervisor's MQTT service -> /config.toml -> bridge.
+# Add-on entry point: add-on options + the Supervisor's MQTT service -> config.toml -> bridge.
 set -euo pipefail
+
+# The B-route ID is a password field, so the Supervisor cannot check its form; say what is wrong
+# before anything else, and never show the value.
+if ! [[ "$(bashio::config 'meter.id')" =~ ^[0-9A-Fa-f]{32}$ ]]; then
+  bashio::exit.nok "meter.id must be the B-route ID from your utility: 32 hexadecimal characters" \
+    "(0-9, A-F), without spaces or hyphens."
+fi
 
 if bashio::config.is_empty 'mqtt.server'; then
   if ! bashio::services.available mqtt; then
@@ -17,9 +24,12 @@ if bashio::config.is_empty 'mqtt.server'; then
   bashio::log.info "Using the Supervisor's MQTT broker at ${MQTT_SERVICE_HOST}:${MQTT_SERVICE_PORT}"
 fi
 
+# The config holds secrets: only root reads it, and it lives in /run, not in /data's backups.
 umask 077
-jq -r -f /usr/share/hems2mqtt/options-to-toml.jq /data/options.json >/config.toml
-if ! hems2mqtt --check-config --config /config.toml; then
+config=/run/hems2mqtt/config.toml
+mkdir -p "${config%/*}"
+jq -r -f /usr/share/hems2mqtt/options-to-toml.jq /data/options.json >"$config"
+if ! hems2mqtt --check-config --config "$config"; then
   bashio::exit.nok "The options do not make a valid configuration (see above)."
 fi
-exec hems2mqtt --config /config.toml
+exec hems2mqtt --config "$config"
