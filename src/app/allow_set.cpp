@@ -40,7 +40,7 @@ std::string class_text(std::uint16_t code) {
 
 std::string suggestion(std::string_view word, const std::set<std::string>& names) {
   auto match = detail::closest_match(word, std::vector<std::string>(names.begin(), names.end()));
-  return match ? "; did you mean '" + *match + "'?" : "";
+  return match ? std::string("; did you mean '") + *match + "'?" : std::string();
 }
 
 // The state keys a class's objects have: its own properties and the superclass's.
@@ -72,7 +72,7 @@ Result<AllowPattern> with_device(AllowPattern pattern, std::string_view device) 
   if (has_hex_prefix(device) || hex_number(device, 4)) {
     const auto code = hex_number(has_hex_prefix(device) ? device.substr(2) : device, 4);
     if (!code) {
-      return fail("'" + std::string(device) +
+      return fail(std::string("'") + std::string(device) +
                   "' is not a device class: write one as four hex digits, e.g. 0x0130");
     }
     pattern.device = AllowPattern::Device::device_class;
@@ -85,7 +85,8 @@ Result<AllowPattern> with_device(AllowPattern pattern, std::string_view device) 
     return c == '+' || c == '#' || std::isspace(c) != 0 || std::iscntrl(c) != 0;
   });
   if (bad)
-    return fail("'" + std::string(device) + "' is not a device id (no '+', '#' or spaces)");
+    return fail(std::string("'") + std::string(device) +
+                "' is not a device id (no '+', '#' or spaces)");
   pattern.device = AllowPattern::Device::id;
   pattern.device_id = std::string(device);
   return pattern;
@@ -99,7 +100,7 @@ Result<AllowPattern> with_property(AllowPattern pattern, std::string_view proper
   if (has_hex_prefix(property)) {
     const auto epc = hex_number(property.substr(2), 2);
     if (!epc) {
-      return fail("'" + std::string(property) +
+      return fail(std::string("'") + std::string(property) +
                   "' is not an EPC: write one as 0x and two hex digits, e.g. 0x80");
     }
     pattern.property = AllowPattern::Property::epc;
@@ -112,7 +113,7 @@ Result<AllowPattern> with_property(AllowPattern pattern, std::string_view proper
   if (pattern.device == AllowPattern::Device::device_class) {
     const auto* cls = defs::find_class(pattern.class_code);
     if (cls == nullptr) {
-      return fail("the class " + class_text(pattern.class_code) +
+      return fail(std::string("the class ") + class_text(pattern.class_code) +
                   " has no ECHONET Lite definitions, so its properties have no names: name them "
                   "by EPC, e.g. 0x80");
     }
@@ -123,7 +124,8 @@ Result<AllowPattern> with_property(AllowPattern pattern, std::string_view proper
   } else {
     const auto names = every_key();
     if (!names.contains(key))
-      return fail("no ECHONET Lite property is called '" + key + "'" + suggestion(key, names));
+      return fail(std::string("no ECHONET Lite property is called '") + key + "'" +
+                  suggestion(key, names));
   }
   pattern.property = AllowPattern::Property::key;
   pattern.key = key;
@@ -169,10 +171,10 @@ Result<AllowPattern> parse_allow_pattern(std::string_view text) {
     return AllowPattern{};
   const auto slash = text.find('/');
   if (slash == std::string_view::npos)
-    return fail("must be " + std::string(kForm) +
+    return fail(std::string("must be ") + std::string(kForm) +
                 " or \"*\", e.g. \"living_ac/target_temperature\"");
   if (text.find('/', slash + 1) != std::string_view::npos)
-    return fail("has more than one '/'; the form is " + std::string(kForm));
+    return fail(std::string("has more than one '/'; the form is ") + std::string(kForm));
   auto pattern = with_device(AllowPattern{}, text.substr(0, slash));
   if (!pattern)
     return pattern;
