@@ -271,10 +271,11 @@ TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
   ASSERT_TRUE(lan.controller.devices().contains(kAcId));
   lan.clear();
   for (int i = 0; i < 6; ++i)
-    lan.controller.get("r" + std::to_string(i), kAcId, {0x80}, lan.now);
+    lan.controller.get(std::string("r") + std::to_string(i), kAcId, {0x80}, lan.now);
   lan.run_for(20s);
   for (int i = 0; i < 6; ++i) {
-    const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r" + std::to_string(i));
+    const RequestDone* done =
+        done_with_id(lan.all<RequestDone>(), std::string("r") + std::to_string(i));
     ASSERT_NE(done, nullptr) << i;
     EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted) << i;
   }
