@@ -13,6 +13,7 @@
 #include "hems/mqtt/client.hpp"
 #include "mqtt/recording_handler.hpp"
 #include "support/mosquitto.hpp"
+#include "support/target_command.hpp"
 
 namespace hems::test {
 namespace {
@@ -136,9 +137,9 @@ TEST_F(PahoClientTest, SubscribeWhileConnectedAppliesAtOnce) {
 TEST_F(PahoClientTest, LastWillIsPublishedWhenTheClientDiesWithoutDisconnecting) {
   const std::string topic = "hems-test/will/bridge/state";
   Subscriber watcher(broker_.port(), {topic});
-  ChildProcess child(
-      {HEMS_WILL_CHILD, broker_.uri(), unique_id("will"), topic, R"({"state":"offline"})"},
-      ChildProcess::Output::kCaptureLines);
+  ChildProcess child(target_command({HEMS_WILL_CHILD, broker_.uri(), unique_id("will"), topic,
+                                     R"({"state":"offline"})"}),
+                     ChildProcess::Output::kCaptureLines);
   ASSERT_TRUE(child.wait_for_line([](const std::string& line) { return line == "connected"; },
                                   kConnectTimeout));
   ASSERT_TRUE(watcher.wait_for(topic, payload_is("online"), kDeliveryTimeout));

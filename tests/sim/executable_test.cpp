@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "support/target_command.hpp"
+
 extern char** environ;
 
 namespace {
@@ -54,14 +56,14 @@ class SimProcess {
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    std::string exe = HEMS_SIM_EXE;
-    std::vector<std::string> args{exe};
+    std::vector<std::string> args{HEMS_SIM_EXE};
     args.insert(args.end(), options.begin(), options.end());
+    args = hems::test::target_command(args);
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, exe.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+    if (posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0)
       pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[1]);

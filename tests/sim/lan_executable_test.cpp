@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hems/common/bytes.hpp"
+#include "support/target_command.hpp"
 
 extern char** environ;
 
@@ -56,11 +57,12 @@ class LanSimProcess {
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     std::vector<std::string> args{HEMS_SIM_EXE, "lan"};
     args.insert(args.end(), options.begin(), options.end());
+    args = hems::test::target_command(args);
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, HEMS_SIM_EXE, &actions, nullptr, argv.data(), environ) != 0)
+    if (posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0)
       pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
