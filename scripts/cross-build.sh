@@ -58,9 +58,8 @@ step() {
 # the TLS tests' certificates, python3 with jinja2 for Home Assistant's templates.
 host=("crossbuild-essential-$arch" make cmake pkg-config qemu-user file nlohmann-json3-dev
   mosquitto mosquitto-clients openssl python3 python3-jinja2)
-# For the target: the libraries the daemon links, and GoogleTest's (compiled) static libraries.
-# toml++ is header-only but keeps its CMake package under /usr/lib/<triple>, so it is needed in
-# the target's architecture too.
+# For the target: the libraries the daemon links (Debian builds toml++ as a shared library,
+# libtomlplusplus3, though upstream can be header-only) and GoogleTest's static libraries.
 target=(libpaho-mqttpp-dev libpaho-mqtt-dev libserialport-dev libsystemd-dev libssl-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev)
 
