@@ -38,6 +38,8 @@ Controller::Controller(ControllerConfig config) : config_(std::move(config)) {
   config_.discovery_interval = std::max(config_.discovery_interval, Duration{1});
   config_.startup_spacing = std::max(config_.startup_spacing, Duration{1});
   rng_ = SplitMix64(config_.seed);
+  retry_bounds_ = RetryBounds{config_.timeout, RetryBounds{}.floor,
+                              std::max(RetryBounds{}.ceiling, config_.timeout)};
 }
 
 void Controller::start(TimePoint now) {
@@ -390,11 +392,9 @@ void Controller::send(Node& node, Request& request, TimePoint now) {
 }
 
 Duration Controller::wait_for_try(const Node& node, int sends) {
-  const RetryBounds bounds{config_.timeout, RetryBounds{}.floor,
-                           std::max(RetryBounds{}.ceiling, config_.timeout)};
   const int doublings = std::clamp(sends - 1, 0, 6);
-  const double base =
-      static_cast<double>(node.round_trip.first_wait(bounds).count()) * std::pow(2.0, doublings);
+  const double base = static_cast<double>(node.round_trip.first_wait(retry_bounds_).count()) *
+                      std::pow(2.0, doublings);
   const double wait = base * (1.0 + config_.jitter * rng_.next_unit());
   return Duration(static_cast<Duration::rep>(std::llround(wait)));
 }
@@ -468,8 +468,6 @@ void Controller::narrow_window(Node& node, std::uint16_t keep_tid) {
 // One more at once for every answer, up to the ceiling (a slow node is slow at each request, not
 // at several: asking it side by side saves its round trips).
 void Controller::grow_window(Node& node) {
-  if (node.ceiling == 0)
-    node.ceiling = config_.max_in_flight;
   if (node.window < node.ceiling) {
     ++node.window;
   } else if (node.ceiling < config_.max_in_flight &&

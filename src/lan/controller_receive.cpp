@@ -261,8 +261,10 @@ void Controller::complete(Node& node, Request request, const echonet::Frame& rep
 
 Controller::Node& Controller::node_for(const std::string& address) {
   auto [it, inserted] = nodes_.try_emplace(address);
-  if (inserted)
+  if (inserted) {
     it->second.address = address;
+    it->second.ceiling = config_.max_in_flight;
+  }
   return it->second;
 }
 

@@ -188,7 +188,7 @@ class Controller {
     // with it) when a request goes unanswered while the node answers others; the ceiling creeps
     // back up by one after 4 x ceiling answers.
     std::size_t window = 1;
-    std::size_t ceiling = 0;  // 0: max_in_flight
+    std::size_t ceiling = 1;  // max_in_flight for a new node (node_for)
     int answers_at_ceiling = 0;
     RoundTrip round_trip;
   };
@@ -272,7 +272,8 @@ class Controller {
   bool settle_due_ = false;             // settle_at_ has passed: checked at every pump
   bool settled_ = false;
   std::uint16_t tid_ = 0;
-  SplitMix64 rng_;  // the jitter of retry waits
+  SplitMix64 rng_;            // the jitter of retry waits
+  RetryBounds retry_bounds_;  // from the config: timeout, floor, ceiling
   std::vector<Action> actions_;
 };
 
