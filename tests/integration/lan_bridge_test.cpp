@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -16,6 +17,11 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
+
+// Accepts the response that carries transaction `t`.
+std::function<bool(const json&)> by_transaction(const std::string& t) {
+  return [t](const json& r) { return r.value("transaction", "") == t; };
+}
 
 class LanBridge : public LanBridgeTest {
  protected:
@@ -112,9 +118,6 @@ TEST_F(LanBridge, GetAndSetAcceptedRejectedAndTimedOut) {
   ASSERT_TRUE(list);
   const std::string id = (*list)[0]["id"];
   const std::string response = "hems2mqtt/" + id + "/response";
-  auto by_transaction = [](const std::string& t) {
-    return [t](const json& r) { return r.value("transaction", "") == t; };
-  };
 
   mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"g1","target_temperature":""})");
   auto got = mqtt_->wait_json(response, by_transaction("g1"), 15s);
@@ -163,9 +166,6 @@ TEST_F(LanBridge, SetsTheAllowListDoesNotNameAreRefusedAndNeverSent) {
   ASSERT_TRUE(list);
   const std::string id = (*list)[0]["id"];
   const std::string response = "hems2mqtt/" + id + "/response";
-  auto by_transaction = [](const std::string& t) {
-    return [t](const json& r) { return r.value("transaction", "") == t; };
-  };
   mqtt_->publish("hems2mqtt/" + id + "/get", R"({"transaction":"g1","target_temperature":""})");
   auto before = mqtt_->wait_json(response, by_transaction("g1"), 15s);
   ASSERT_TRUE(before);
