@@ -28,7 +28,9 @@ RecoveryLadder::RecoveryLadder(RecoveryConfig config)
     : rejoins_(std::max(1, config.joins_before_rescan)),
       rescans_(std::max(1, config.rescans_before_reopen)),
       pause_(std::min(config.first_pause, config.max_pause), config.max_pause,
-             kPauseGrowthPerRound) {}
+             kPauseGrowthPerRound),
+      reopen_pause_(std::min({config.first_pause, config.max_pause, config.max_reopen_pause}),
+                    std::min(config.max_pause, config.max_reopen_pause), kPauseGrowthPerRound) {}
 
 RecoveryPlan RecoveryLadder::climb(bool pan_known) {
   ++rung_;
@@ -50,12 +52,13 @@ RecoveryPlan RecoveryLadder::climb(bool pan_known) {
 }
 
 Duration RecoveryLadder::link_lost() {
-  return pause_.next();
+  return reopen_pause_.next();
 }
 
 void RecoveryLadder::reset() {
   rung_ = 0;
   pause_.reset();
+  reopen_pause_.reset();
 }
 
 Recovery RecoveryLadder::rejoin_or_rescan(bool pan_known) const {

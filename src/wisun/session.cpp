@@ -59,16 +59,20 @@ void Session::on_transport_opened(TimePoint now) {
 }
 
 void Session::on_transport_failed(TimePoint now, const std::string& reason) {
+  // Said once while the dongle stays away for the same reason; the retries every few seconds
+  // are logged at debug.
+  const bool news = status_.state != LinkState::closed || reason != status_.last_error;
   status_.last_error = reason;
   if (status_.state != LinkState::closed) {
     actions_.emplace_back(LinkEvent{"dongle_lost", reason});
   }
   sends_.abandon();
   actions_.emplace_back(CloseTransport{});
-  // Reopen after a pause that grows while the device stays away.
+  // Reopen after a short pause, capped at a few seconds so a re-plugged dongle is used at once.
   const Duration pause = ladder_.link_lost();
   const std::string in = seconds_down(pause) + " s";
-  log(LogLevel::warning, "dongle link lost or not available (retrying in " + in + "): " + reason);
+  log(news ? LogLevel::warning : LogLevel::debug,
+      "dongle link lost or not available (retrying in " + in + "): " + reason);
   step_ = Step::pause;
   after_pause_ = Recovery::reopen;
   deadline_ = now + pause;
@@ -111,6 +115,12 @@ void Session::report_meter_alive(TimePoint now) {
 void Session::report_meter_unresponsive(TimePoint now) {
   if (status_.state != LinkState::joined)
     return;  // recovery already under way
+  if (status_.transmit_limited && now - transmit_limited_since_ < kTransmitLimitLongest) {
+    // The requests were held by the limit, not lost by the meter; joining again would only
+    // spend radio time the limit does not allow.
+    log(LogLevel::debug, "meter requests unanswered under the transmit-time limit: waiting");
+    return;
+  }
   status_.last_error = "meter not answering";
   escalate(now, status_.last_error);
 }

@@ -43,6 +43,9 @@ inline constexpr Duration kScanEndMargin = std::chrono::seconds(5);
 inline constexpr Duration kTerminateWait = std::chrono::seconds(10);
 // After the meter (or the dongle) ends the session: join again soon, but not in the same breath.
 inline constexpr Duration kRejoinAfterSessionEnd = std::chrono::seconds(1);
+// ARIB STD-T108 limits the transmit time within any one hour, so the limit cannot hold longer.
+// Past this a dongle that never said EVENT 33 is not believed any more.
+inline constexpr Duration kTransmitLimitLongest = std::chrono::hours(1);
 
 inline std::string hex2(unsigned value, int width) {
   char buf[16];

@@ -68,6 +68,14 @@ void Session::on_session_expired(TimePoint now) {
   if (status_.state != LinkState::joined)
     return;
   set_state(LinkState::reauthenticating, "session lifetime ended; the dongle renews it");
+  if (step_ == Step::sendto) {
+    // A dongle busy renewing the session may never say what became of a send already on its
+    // way; waiting for that EVENT 21 would turn a routine renewal into a rejoin. The frame is
+    // given up: the meter layer asks again when its answer does not come.
+    log(LogLevel::debug, "send in flight when the session lifetime ended: given up");
+    sends_.abandon();
+    step_ = Step::idle;
+  }
   if (step_ == Step::idle)
     deadline_ = now + config_.join_timeout;  // for EVENT 25 (or 24)
 }
@@ -75,6 +83,7 @@ void Session::on_session_expired(TimePoint now) {
 void Session::on_transmit_limit(bool limited, TimePoint now) {
   status_.transmit_limited = limited;
   if (limited) {
+    transmit_limited_since_ = now;
     log(LogLevel::warning,
         "radio transmit-time limit reached (ARIB STD-T108, EVENT 32): requests paused until "
         "the dongle lifts it; consider a longer instant_interval");

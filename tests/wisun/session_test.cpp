@@ -215,6 +215,29 @@ TEST(Session, ReauthenticationHoldsSends) {
   EXPECT_TRUE(h.has_event("reauthenticated"));
 }
 
+// The fault matrix found this: a send on its way when the lifetime ended was never confirmed
+// (the dongle was busy renewing the session), and the missing EVENT 21 was taken for a broken
+// dongle, so a routine renewal became a rejoin and the meter went offline.
+TEST(Session, ASendInFlightWhenTheLifetimeEndsIsGivenUpNotTakenForABrokenDongle) {
+  JoinedHarness h;
+  h.session.send_frame(bytes_of(kGetE7), h.now);
+  h.collect();
+  ASSERT_TRUE(h.last_write().starts_with("SKSENDTO"));
+  h.feed(std::string("EVENT 29 ") + kMeterIp + "\r\n");
+  h.advance(Duration(2000));
+  h.feed(std::string("EVENT 25 ") + kMeterIp + "\r\n");
+  ASSERT_EQ(h.session.status().state, LinkState::joined);
+  h.advance(Duration(60000));
+  EXPECT_EQ(h.session.status().state, LinkState::joined);
+  for (const auto& text : h.log_texts)
+    EXPECT_EQ(text.find("no send result"), std::string::npos) << text;
+  const std::size_t before = h.writes.size();
+  h.session.send_frame(bytes_of(kGetE7), h.now);
+  h.collect();
+  ASSERT_EQ(h.writes.size(), before + 1);
+  EXPECT_TRUE(h.last_write().starts_with("SKSENDTO")) << "the next frame goes at once";
+}
+
 TEST(Session, FailedReauthenticationJoinsAgain) {
   JoinedHarness h;
   h.feed(std::string("EVENT 29 ") + kMeterIp + "\r\nEVENT 24 " + kMeterIp + "\r\n");
@@ -232,6 +255,35 @@ TEST(Session, TransmitLimitHoldsSendsUntilLifted) {
   EXPECT_EQ(h.writes.size(), before);
   h.feed(std::string("EVENT 33 ") + kMeterIp + "\r\n");
   EXPECT_TRUE(h.last_write().starts_with("SKSENDTO"));
+}
+
+// The fault matrix found this: requests held by the transmit limit went unanswered, the meter
+// was taken for silent, and the session joined again and again and then scanned, spending the
+// radio time the limit was about.
+TEST(Session, UnansweredRequestsUnderTheTransmitLimitAreNotTheMetersFault) {
+  JoinedHarness h;
+  h.feed(std::string("EVENT 32 ") + kMeterIp + "\r\n");
+  const std::size_t before = h.writes.size();
+  h.session.report_meter_unresponsive(h.now);
+  h.collect();
+  h.advance(Duration(60000));
+  EXPECT_EQ(h.session.status().state, LinkState::joined);
+  EXPECT_EQ(h.writes.size(), before) << "nothing is sent while the limit holds";
+
+  // Once lifted, silence is the meter's again.
+  h.feed(std::string("EVENT 33 ") + kMeterIp + "\r\n");
+  h.session.report_meter_unresponsive(h.now);
+  h.collect();
+  EXPECT_NE(h.session.status().state, LinkState::joined);
+}
+
+TEST(Session, ALimitThatIsNeverLiftedIsNotBelievedAfterAnHour) {
+  JoinedHarness h;
+  h.feed(std::string("EVENT 32 ") + kMeterIp + "\r\n");
+  h.advance(std::chrono::minutes(61));
+  h.session.report_meter_unresponsive(h.now);
+  h.collect();
+  EXPECT_NE(h.session.status().state, LinkState::joined);
 }
 
 TEST(Session, MeterEndingTheSessionLeadsToRejoin) {

@@ -16,6 +16,9 @@ struct RecoveryConfig {
   int rescans_before_reopen = 2;      // rungs of scanning again before reopening the port
   Duration first_pause = seconds(5);  // the pause before each step of the first round
   Duration max_pause = seconds(600);  // cap for the pause, which doubles every round
+  // Cap for the pause before reopening a lost serial link. Trying to open a device that is not
+  // there costs nothing, and a user who plugs the dongle back in expects it to be used at once.
+  Duration max_reopen_pause = seconds(10);
 };
 
 struct RecoveryPlan {
@@ -29,8 +32,10 @@ struct RecoveryPlan {
 // known) joins_before_rescan times, scan again rescans_before_reopen times, reopen the serial
 // port, reset the dongle; then the ladder starts over from the bottom with every pause twice as
 // long, up to max_pause, so a meter that stays away is tried less and less often but forever. A
-// lost serial link also counts as a round. Only the meter answering again (reset()) brings the
-// ladder back to its bottom and the first pause.
+// lost serial link is reopened after pauses of its own, which stop growing at max_reopen_pause
+// and leave the rounds alone: a dongle that was away for an hour is used within seconds of its
+// return, and its first join that fails is retried as soon as any other. Only the meter
+// answering again (reset()) brings the ladder back to its bottom and the first pauses.
 class RecoveryLadder {
  public:
   explicit RecoveryLadder(RecoveryConfig config);
@@ -48,6 +53,7 @@ class RecoveryLadder {
   int rejoins_;
   int rescans_;
   Backoff pause_;
+  Backoff reopen_pause_;
   int rung_ = 0;
 };
 

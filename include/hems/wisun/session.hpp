@@ -213,7 +213,8 @@ class Session {
   std::optional<PanInfo> target_;  // the PAN being joined
   bool target_from_cache_ = false;
 
-  int command_timeouts_ = 0;  // in a row: the dongle itself is not answering
+  int command_timeouts_ = 0;            // in a row: the dongle itself is not answering
+  TimePoint transmit_limited_since_{};  // EVENT 32
   RecoveryLadder ladder_;
   SendGate sends_;
 };
