@@ -126,7 +126,6 @@ class Simulator {
 
   Session session_ = Session::none;
   unsigned session_gen_ = 0;
-  bool first_send_ = true;
   bool meter_has_session_ = false;  // false after the meter rebooted
 
   // Fault windows: active while now_ < until.
