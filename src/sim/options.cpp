@@ -307,12 +307,23 @@ Result<SimOptions> parse_options(std::span<const std::string> args) {
     return fail("--energy-start must be below 10^digits");
   if (o.pty_link && o.tcp_port)
     return fail("choose one of --pty and --tcp");
+  if (o.ropt_unsupported) {
+    // A stick without ROPT/WOPT has no binary mode to switch to: it writes hex (REFERENCE §2
+    // ROPT, OQ-5; the RL7023 Stick-D/DSS in TRANSCRIPTS A.7), and clients assume hex after ER04.
+    if (o.payload_explicit && !o.payload_hex)
+      return fail(
+          "--ropt-unsupported plays a stick that always writes hex payloads; it cannot be "
+          "combined with --payload binary");
+    o.payload_hex = true;
+  }
   return o;
 }
 
 std::string usage_text() {
   return "usage: hems2mqtt-sim (--pty LINK | --tcp PORT) [options]\n"
-         "  --dialect bp35a1|bp35c0   --payload binary|hex   --ropt-unsupported   --echo on|off\n"
+         "  --dialect bp35a1|bp35c0   --payload binary|hex   --echo on|off\n"
+         "  --ropt-unsupported   the stick answers ROPT, WOPT and SKAPPVER with FAIL ER04 and\n"
+         "                       writes hex payloads (RL7023 Stick-D/DSS); implies --payload hex\n"
          "  --rbid ID  --password PW  --channel HEX  --pan-id HEX  --meter-mac HEX16\n"
          "  --speed F  --seed N  --state-file PATH\n"
          "  meter: --unit HEX  --digits N  --coefficient N | --no-coefficient  --energy-start RAW\n"

@@ -49,6 +49,7 @@ struct SimOptions {
   Dialect dialect = Dialect::bp35a1;
   bool payload_hex = false;  // WOPT value in "flash" at start: false = binary (factory default)
   bool payload_explicit = false;
+  // ROPT/WOPT answer FAIL ER04 and payloads are always hex, whatever payload_hex says.
   bool ropt_unsupported = false;
   bool echo = true;
   std::string rbid = "3F8A2C5E7B1D4096A8C3E5F7092B4D6E";
