@@ -83,6 +83,10 @@ std::string_view fault_kind_name(FaultKind kind) {
   return "?";
 }
 
+bool fault_lasts(FaultKind kind) {
+  return kind != FaultKind::terminate && kind != FaultKind::crlf_binary;
+}
+
 std::optional<std::chrono::sys_seconds> parse_local_datetime(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' ||
@@ -328,8 +332,10 @@ std::string usage_text() {
          "  --speed F  --seed N  --state-file PATH\n"
          "  meter: --unit HEX  --digits N  --coefficient N | --no-coefficient  --energy-start RAW\n"
          "         --pv  --single-phase  --infc  --clock-start YYYY-MM-DDTHH:MM:SS\n"
-         "  --fault T:KIND[:SECONDS]  kinds: no-beacon silent-meter reauth reauth-fail terminate\n"
-         "         tx-limit garbage split crlf-binary unplug meter-reboot\n"
+         "  --fault T:KIND[:SECONDS]  at T simulated seconds, lasting SECONDS (default 30):\n"
+         "         no-beacon silent-meter reauth reauth-fail tx-limit garbage split unplug\n"
+         "         meter-reboot\n"
+         "       at once, no duration: terminate (EVENT 26), crlf-binary (next E7 = 3338 W)\n"
          "  stdin: 'fault KIND [SECONDS]', 'notify', 'quit'\n";
 }
 

@@ -419,9 +419,12 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
                          parse_hex(registers_[kRegChannel], 2) == options_.channel &&
                          parse_hex(registers_[kRegPanId], 4) == options_.pan_id;
   const bool credentials_ok = password_ == options_.password && rbid_ == options_.rbid;
+  const bool refused = now_ < pana_refused_until_;
   std::string reason = !reachable
                            ? "meter unreachable (channel, PAN ID or address wrong, or meter down)"
-                           : (!credentials_ok ? "wrong Route-B ID or password" : "");
+                       : !credentials_ok ? "wrong Route-B ID or password"
+                       : refused         ? "the meter refuses authentication (reauth fault)"
+                                         : "";
   log("join started");
 
   const std::string peer = args[0];
@@ -447,7 +450,7 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
   schedule_session(SimMs{1100}, pana);
   schedule_session(SimMs{1600}, pana);
   schedule_session(SimMs{1900}, [this] { line(event("21", meter_ll_, "00")); });
-  if (!credentials_ok) {
+  if (!credentials_ok || refused) {
     schedule_session(SimMs{6000}, [this, reason] {
       line(event("24", meter_ll_));
       session_ = Session::none;
@@ -462,6 +465,10 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
     meter_has_session_ = true;
     log("join ok");
     schedule_session(SimMs{1000}, [this] {
+      if (now_ < silent_until_) {
+        log("meter did not multicast the instance list (silent-meter)");
+        return;
+      }
       emit_erxudp(meter_ll_, std::string(kMulticastAll), kEchonetPort, true,
                   MeterModel::instance_list_announcement());
       log("meter multicast the instance list (D5)");

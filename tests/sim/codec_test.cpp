@@ -105,6 +105,18 @@ TEST(SimOptions, UsageSaysWhatRoptUnsupportedImplies) {
   EXPECT_NE(usage_text().find("implies --payload hex"), std::string::npos);
 }
 
+TEST(SimOptions, UsageSaysWhichFaultsLastAndWhichHappenOnce) {
+  const std::string usage = usage_text();
+  EXPECT_NE(usage.find("lasting SECONDS"), std::string::npos);
+  EXPECT_NE(usage.find("at once, no duration: terminate"), std::string::npos);
+  for (auto kind : {FaultKind::terminate, FaultKind::crlf_binary})
+    EXPECT_FALSE(fault_lasts(kind)) << fault_kind_name(kind);
+  for (auto kind : {FaultKind::no_beacon, FaultKind::silent_meter, FaultKind::reauth,
+                    FaultKind::reauth_fail, FaultKind::tx_limit, FaultKind::garbage,
+                    FaultKind::split, FaultKind::unplug, FaultKind::meter_reboot})
+    EXPECT_TRUE(fault_lasts(kind)) << fault_kind_name(kind);
+}
+
 TEST(SimOptions, RejectsBadValues) {
   for (auto bad :
        std::vector<std::vector<std::string>>{{"--dialect", "bp99"},

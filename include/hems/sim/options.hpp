@@ -31,6 +31,8 @@ enum class FaultKind {
 
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
 std::string_view fault_kind_name(FaultKind kind);
+// Whether a fault lasts for its SECONDS; the others (terminate, crlf-binary) happen once.
+bool fault_lasts(FaultKind kind);
 
 // One entry of the --fault timeline; times are in simulated seconds.
 struct FaultSpec {
