@@ -83,6 +83,10 @@ std::string_view fault_kind_name(FaultKind kind) {
   return "?";
 }
 
+bool fault_lasts(FaultKind kind) {
+  return kind != FaultKind::terminate && kind != FaultKind::crlf_binary;
+}
+
 std::optional<std::chrono::sys_seconds> parse_local_datetime(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' ||
@@ -307,18 +311,31 @@ Result<SimOptions> parse_options(std::span<const std::string> args) {
     return fail("--energy-start must be below 10^digits");
   if (o.pty_link && o.tcp_port)
     return fail("choose one of --pty and --tcp");
+  if (o.ropt_unsupported) {
+    // A stick without ROPT/WOPT has no binary mode to switch to: it writes hex (REFERENCE §2
+    // ROPT, OQ-5; the RL7023 Stick-D/DSS in TRANSCRIPTS A.7), and clients assume hex after ER04.
+    if (o.payload_explicit && !o.payload_hex)
+      return fail(
+          "--ropt-unsupported plays a stick that always writes hex payloads; it cannot be "
+          "combined with --payload binary");
+    o.payload_hex = true;
+  }
   return o;
 }
 
 std::string usage_text() {
   return "usage: hems2mqtt-sim (--pty LINK | --tcp PORT) [options]\n"
-         "  --dialect bp35a1|bp35c0   --payload binary|hex   --ropt-unsupported   --echo on|off\n"
+         "  --dialect bp35a1|bp35c0   --payload binary|hex   --echo on|off\n"
+         "  --ropt-unsupported   the stick answers ROPT, WOPT and SKAPPVER with FAIL ER04 and\n"
+         "                       writes hex payloads (RL7023 Stick-D/DSS); implies --payload hex\n"
          "  --rbid ID  --password PW  --channel HEX  --pan-id HEX  --meter-mac HEX16\n"
          "  --speed F  --seed N  --state-file PATH\n"
          "  meter: --unit HEX  --digits N  --coefficient N | --no-coefficient  --energy-start RAW\n"
          "         --pv  --single-phase  --infc  --clock-start YYYY-MM-DDTHH:MM:SS\n"
-         "  --fault T:KIND[:SECONDS]  kinds: no-beacon silent-meter reauth reauth-fail terminate\n"
-         "         tx-limit garbage split crlf-binary unplug meter-reboot\n"
+         "  --fault T:KIND[:SECONDS]  at T simulated seconds, lasting SECONDS (default 30):\n"
+         "         no-beacon silent-meter reauth reauth-fail tx-limit garbage split unplug\n"
+         "         meter-reboot\n"
+         "       at once, no duration: terminate (EVENT 26), crlf-binary (next E7 = 3338 W)\n"
          "  stdin: 'fault KIND [SECONDS]', 'notify', 'quit'\n";
 }
 

@@ -52,7 +52,7 @@ Simulator::Simulator(const SimOptions& options, TimePoint start)
       own_ll_(link_local_from_mac(own_mac_)),
       meter_ll_(link_local_from_mac(options.meter_mac)),
       echo_(options.echo),
-      payload_hex_(options.payload_hex) {
+      payload_hex_(options.payload_hex || options.ropt_unsupported) {
   reset_dongle();
   for (const auto& f : options_.faults) {
     const auto at = SimMs{static_cast<std::int64_t>(std::llround(f.at_s * 1000))};
@@ -61,7 +61,8 @@ Simulator::Simulator(const SimOptions& options, TimePoint start)
 }
 
 void Simulator::restore_flash(bool payload_hex, unsigned flash_writes) {
-  payload_hex_ = payload_hex;
+  // A stick without WOPT has no payload setting to restore: it always writes hex.
+  payload_hex_ = payload_hex || options_.ropt_unsupported;
   flash_writes_ = flash_writes;
 }
 

@@ -419,9 +419,12 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
                          parse_hex(registers_[kRegChannel], 2) == options_.channel &&
                          parse_hex(registers_[kRegPanId], 4) == options_.pan_id;
   const bool credentials_ok = password_ == options_.password && rbid_ == options_.rbid;
+  const bool refused = now_ < pana_refused_until_;
   std::string reason = !reachable
                            ? "meter unreachable (channel, PAN ID or address wrong, or meter down)"
-                           : (!credentials_ok ? "wrong Route-B ID or password" : "");
+                       : !credentials_ok ? "wrong Route-B ID or password"
+                       : refused         ? "the meter refuses authentication (reauth fault)"
+                                         : "";
   log("join started");
 
   const std::string peer = args[0];
@@ -447,7 +450,7 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
   schedule_session(SimMs{1100}, pana);
   schedule_session(SimMs{1600}, pana);
   schedule_session(SimMs{1900}, [this] { line(event("21", meter_ll_, "00")); });
-  if (!credentials_ok) {
+  if (!credentials_ok || refused) {
     schedule_session(SimMs{6000}, [this, reason] {
       line(event("24", meter_ll_));
       session_ = Session::none;
@@ -459,10 +462,13 @@ void Simulator::cmd_skjoin(const std::vector<std::string>& args) {
   schedule_session(SimMs{2500}, [this] {
     line(event("25", meter_ll_));
     session_ = Session::up;
-    first_send_ = true;
     meter_has_session_ = true;
     log("join ok");
     schedule_session(SimMs{1000}, [this] {
+      if (now_ < silent_until_) {
+        log("meter did not multicast the instance list (silent-meter)");
+        return;
+      }
       emit_erxudp(meter_ll_, std::string(kMulticastAll), kEchonetPort, true,
                   MeterModel::instance_list_announcement());
       log("meter multicast the instance list (D5)");
@@ -527,7 +533,8 @@ void Simulator::handle_sendto(const SkInput& input) {
     return;
   }
   if (!to_meter || *side != 0) {
-    // Nobody at that address: neighbour discovery runs and fails.
+    // Nobody at that address: neighbour discovery runs and fails. EVENT 21 02 means "neighbour
+    // solicitation sent, the result follows" (REFERENCE §4); no transcript shows this case.
     schedule_dongle(SimMs{50}, [this, dest] { line(event("21", dest, "02")); });
     schedule_dongle(SimMs{2000}, [this, dest] {
       line(event("21", dest, "01"));
@@ -545,15 +552,11 @@ void Simulator::handle_sendto(const SkInput& input) {
                                 : "send failed: meter does not answer");
     return;
   }
-  SimMs done{40};
-  if (first_send_) {
-    // The first send after a join resolves the neighbour first (EVENT 21 02, then 00).
-    first_send_ = false;
-    schedule_session(SimMs{30}, [this, dest] { line(event("21", dest, "02")); });
-    done = SimMs{250};
-  }
+  // The join's PANA exchange already resolved the meter's address, so even the first send after
+  // a join is answered EVENT 21 00 then OK, with no neighbour solicitation (EVENT 21 02), as the
+  // real BP35A1 (TRANSCRIPTS A.1) and BP35C2 (A.3) logs show.
   const bool encrypted = *sec != 0;
-  schedule_session(done, [this, dest, encrypted, data = input.data] {
+  schedule_session(SimMs{40}, [this, dest, encrypted, data = input.data] {
     line(event("21", dest, "00"));
     line("OK");
     if (encrypted) {

@@ -79,6 +79,44 @@ TEST(SimOptions, DefaultsAndOverrides) {
   EXPECT_EQ(o->password, "SIMULATORPW1");
 }
 
+TEST(SimOptions, RoptUnsupportedImpliesHexPayloads) {
+  auto o = parse_options(std::vector<std::string>{"--tcp", "0", "--ropt-unsupported"});
+  ASSERT_TRUE(o.has_value()) << o.error().message;
+  EXPECT_TRUE(o->ropt_unsupported);
+  EXPECT_TRUE(o->payload_hex);
+  o = parse_options(
+      std::vector<std::string>{"--tcp", "0", "--ropt-unsupported", "--payload", "hex"});
+  ASSERT_TRUE(o.has_value()) << o.error().message;
+  EXPECT_TRUE(o->payload_hex);
+}
+
+TEST(SimOptions, RoptUnsupportedWithBinaryPayloadsIsAContradiction) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--tcp", "0", "--ropt-unsupported", "--payload", "binary"},
+           {"--tcp", "0", "--payload", "binary", "--ropt-unsupported"}}) {
+    auto o = parse_options(args);
+    ASSERT_FALSE(o.has_value());
+    EXPECT_NE(o.error().message.find("--ropt-unsupported"), std::string::npos);
+    EXPECT_NE(o.error().message.find("--payload binary"), std::string::npos);
+  }
+}
+
+TEST(SimOptions, UsageSaysWhatRoptUnsupportedImplies) {
+  EXPECT_NE(usage_text().find("implies --payload hex"), std::string::npos);
+}
+
+TEST(SimOptions, UsageSaysWhichFaultsLastAndWhichHappenOnce) {
+  const std::string usage = usage_text();
+  EXPECT_NE(usage.find("lasting SECONDS"), std::string::npos);
+  EXPECT_NE(usage.find("at once, no duration: terminate"), std::string::npos);
+  for (auto kind : {FaultKind::terminate, FaultKind::crlf_binary})
+    EXPECT_FALSE(fault_lasts(kind)) << fault_kind_name(kind);
+  for (auto kind : {FaultKind::no_beacon, FaultKind::silent_meter, FaultKind::reauth,
+                    FaultKind::reauth_fail, FaultKind::tx_limit, FaultKind::garbage,
+                    FaultKind::split, FaultKind::unplug, FaultKind::meter_reboot})
+    EXPECT_TRUE(fault_lasts(kind)) << fault_kind_name(kind);
+}
+
 TEST(SimOptions, RejectsBadValues) {
   for (auto bad :
        std::vector<std::vector<std::string>>{{"--dialect", "bp99"},

@@ -109,12 +109,10 @@ TEST_P(SimDongle, ScanJoinGetFlow) {
   h.send_frame(from_hex("1081000105FF010288016201E700").value());
   ASSERT_TRUE(h.run_until_output("ERXUDP", seconds{3}, mark)) << h.out().substr(mark);
   const std::string reply = h.out().substr(mark);
-  // The first send resolves the neighbour: EVENT 21 02, then 00, then OK.
-  const auto e02 = reply.find(a1() ? " 02\r\n" : " 0 02\r\n");
-  const auto e00 = reply.find(a1() ? " 00\r\nOK\r\n" : " 0 00\r\nOK\r\n");
-  ASSERT_NE(e02, std::string::npos) << reply;
-  ASSERT_NE(e00, std::string::npos) << reply;
-  EXPECT_LT(e02, e00);
+  // The join resolved the meter's address: even the first send is EVENT 21 00 then OK
+  // (TRANSCRIPTS A.1, A.3; transcript_test.cpp replays them line by line).
+  EXPECT_EQ(reply.find(a1() ? " 02\r\n" : " 0 02\r\n"), std::string::npos) << reply;
+  EXPECT_NE(reply.find(a1() ? " 00\r\nOK\r\n" : " 0 00\r\nOK\r\n"), std::string::npos) << reply;
   auto got = h.echonet_payloads(mark);
   ASSERT_EQ(got.size(), 1u);
   auto frame = decode_frame(got[0]);
@@ -231,8 +229,34 @@ TEST_P(SimDongle, RoptUnsupportedAnswersEr04) {
   auto o = options_for(GetParam());
   o.ropt_unsupported = true;
   SimHarness h(o);
-  h.send("ROPT\r\nWOPT 01\r\n");
-  EXPECT_EQ(h.out(), "FAIL ER04\r\nFAIL ER04\r\n");
+  // TRANSCRIPTS A.7 (RL7023 Stick-D/DSS): ROPT, WOPT and SKAPPVER -> FAIL ER04.
+  h.send("ROPT\r\nWOPT 01\r\nSKAPPVER\r\n");
+  EXPECT_EQ(h.out(), "FAIL ER04\r\nFAIL ER04\r\nFAIL ER04\r\n");
+}
+
+TEST_P(SimDongle, RoptUnsupportedStickWritesHexPayloads) {
+  auto o = options_for(GetParam());
+  o.ropt_unsupported = true;
+  o.payload_hex = false;  // as if nobody said: a stick without WOPT has only hex
+  SimHarness h(o);
+  h.sim().restore_flash(false, 3);  // a state file from a binary-mode stick changes nothing
+  EXPECT_TRUE(h.sim().payload_hex());
+  h.send("ROPT\r\n");
+  EXPECT_EQ(h.out(), "FAIL ER04\r\n");
+  ASSERT_TRUE(h.join());
+  ASSERT_TRUE(h.run_until_output("FF02:0000", seconds{5}));
+  ASSERT_TRUE(h.run_until_output("\r\n", seconds{1}, h.out().find("FF02:0000")));
+  // The D5 multicast as hex text, as a client that assumes hex after FAIL ER04 reads it.
+  EXPECT_NE(h.out().find(std::string(a1() ? " 1 " : " 1 0 ") +
+                         "0012 108100000EF0010EF0017301D50401028801\r\n"),
+            std::string::npos)
+      << h.out();
+  const auto mark = h.out().size();
+  h.send_frame(from_hex("1081000705FF010288016201E100").value());
+  ASSERT_TRUE(h.run_until_output("ERXUDP", seconds{3}, mark));
+  ASSERT_TRUE(h.run_until_output("\r\n", seconds{1}, h.out().find("ERXUDP", mark)));
+  EXPECT_NE(h.out().find(" 000F 1081000702880105FF017201E10101\r\n", mark), std::string::npos)
+      << h.out().substr(mark);
 }
 
 TEST_P(SimDongle, SendBeforeJoinFailsWithEvent21_01) {

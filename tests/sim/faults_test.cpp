@@ -95,7 +95,7 @@ TEST_P(SimFaults, ReauthSendsEvent29ThenEvent25) {
   SimHarness h(opts());
   joined(h);
   const auto mark = h.out().size();
-  h.console("fault reauth");
+  h.console("fault reauth 2");  // fault_windows_test.cpp holds it for a whole window
   ASSERT_TRUE(h.run_until_output(ev("25"), seconds{5}, mark));
   EXPECT_LT(h.out().find(ev("29"), mark), h.out().find(ev("25"), mark));
   EXPECT_TRUE(h.sim().session_up());
@@ -105,7 +105,7 @@ TEST_P(SimFaults, ReauthFailEndsTheSession) {
   SimHarness h(opts());
   joined(h);
   const auto mark = h.out().size();
-  h.console("fault reauth-fail");
+  h.console("fault reauth-fail 1");  // joins work again after 1 s; the renewal fails at 3 s
   ASSERT_TRUE(h.run_until_output(ev("24"), seconds{5}, mark));
   EXPECT_NE(h.out().find(ev("29"), mark), std::string::npos);
   EXPECT_FALSE(h.sim().session_up());

@@ -31,6 +31,8 @@ enum class FaultKind {
 
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
 std::string_view fault_kind_name(FaultKind kind);
+// Whether a fault lasts for its SECONDS; the others (terminate, crlf-binary) happen once.
+bool fault_lasts(FaultKind kind);
 
 // One entry of the --fault timeline; times are in simulated seconds.
 struct FaultSpec {
@@ -49,6 +51,7 @@ struct SimOptions {
   Dialect dialect = Dialect::bp35a1;
   bool payload_hex = false;  // WOPT value in "flash" at start: false = binary (factory default)
   bool payload_explicit = false;
+  // ROPT/WOPT answer FAIL ER04 and payloads are always hex, whatever payload_hex says.
   bool ropt_unsupported = false;
   bool echo = true;
   std::string rbid = "3F8A2C5E7B1D4096A8C3E5F7092B4D6E";

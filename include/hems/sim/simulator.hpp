@@ -95,6 +95,8 @@ class Simulator {
 
   // simulator_faults.cpp
   void start_fault(FaultKind kind, double seconds);
+  void start_instant_fault(FaultKind kind);
+  void garbage_burst();
   void emit_garbage();
 
   SimOptions options_;
@@ -126,7 +128,6 @@ class Simulator {
 
   Session session_ = Session::none;
   unsigned session_gen_ = 0;
-  bool first_send_ = true;
   bool meter_has_session_ = false;  // false after the meter rebooted
 
   // Fault windows: active while now_ < until.
@@ -136,6 +137,9 @@ class Simulator {
   SimMs split_until_{-1};
   SimMs reboot_until_{-1};
   SimMs unplug_until_{-1};
+  SimMs garbage_until_{-1};
+  SimMs pana_refused_until_{-1};  // reauth and reauth-fail: the meter completes no PANA exchange
+  bool garbage_running_ = false;  // a chain of garbage bursts is scheduled
 
   std::uint16_t meter_tid_ = 0;
   std::optional<std::uint16_t> pending_infc_;
