@@ -31,7 +31,9 @@ struct ClientOptions {
   Message will;                        // no last will when will.topic is empty
   std::size_t offline_buffer = 10000;  // messages kept while disconnected; oldest dropped first
   std::chrono::milliseconds min_retry{1000};  // reconnect back-off, doubled on each failure
-  std::chrono::milliseconds max_retry{60000};
+  // A broker that restarts (Home Assistant updating its Mosquitto add-on) is back within
+  // seconds, and a connect attempt costs little: readings flow again at most this long after.
+  std::chrono::milliseconds max_retry{15000};
 };
 
 class Handler {
