@@ -97,6 +97,26 @@ TEST_F(Cli, CheckConfigOnAMissingFile) {
   EXPECT_NE(r.output.find("nope.toml"), std::string::npos);
 }
 
+// A configuration that cannot be read at all is one clear line and exit status 2, never a crash.
+TEST_F(Cli, AnUnreadableConfigIsAnErrorNotACrash) {
+  std::filesystem::create_directory(dir_ + "/a-directory.toml");
+  std::string garbage(4096, '\0');
+  for (std::size_t i = 0; i < garbage.size(); ++i)
+    garbage[i] = static_cast<char>((i * 131 + 7) % 256);
+  const std::string binary = write("binary.toml", garbage);
+  for (const std::string& path : {dir_ + "/a-directory.toml", binary}) {
+    SCOPED_TRACE(path);
+    for (const char* mode : {"--check-config", "--print-config"}) {
+      auto r = run({mode, "--config", path});
+      EXPECT_EQ(r.status, 2) << r.output;
+      EXPECT_NE(r.output.find(path.substr(path.rfind('/') + 1)), std::string::npos) << r.output;
+    }
+    // The daemon itself refuses to start the same way.
+    auto r = run({"--config", path});
+    EXPECT_EQ(r.status, 2) << r.output;
+  }
+}
+
 TEST_F(Cli, PrintConfigRedactsSecretsAndAppliesTheEnvironment) {
   auto r = run({"--print-config", "--config", write("ok.toml", kValid)},
                {{"HEMS2MQTT_METER_INSTANT_INTERVAL", "30"}});

@@ -27,6 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kBrokerBinary = "/usr/sbin/mosquitto";
 constexpr const char* kSubscribeBinary = "/usr/bin/mosquitto_sub";
+constexpr const char* kPasswdBinary = "/usr/bin/mosquitto_passwd";
 constexpr const char* kPublishBinary = "/usr/bin/mosquitto_pub";
 constexpr milliseconds kStartTimeout{10000};
 constexpr milliseconds kStopGrace{5000};
@@ -246,9 +247,18 @@ MosquittoBroker::MosquittoBroker() : MosquittoBroker(Options{}) {}
 MosquittoBroker::MosquittoBroker(Options options)
     : options_(options), dir_(make_temp_dir()), port_(free_loopback_port()) {
   std::ofstream config(dir_ / "mosquitto.conf");
+  if (options_.login_listener)
+    config << "per_listener_settings true\n";
   config << "listener " << port_ << " 127.0.0.1\n"
-         << "allow_anonymous true\n"
-         << "persistence " << (options_.persistence ? "true" : "false") << "\n"
+         << "allow_anonymous true\n";
+  if (options_.login_listener) {
+    login_port_ = free_loopback_port();
+    set_login_users({});
+    config << "listener " << login_port_ << " 127.0.0.1\n"
+           << "allow_anonymous false\n"
+           << "password_file " << (dir_ / "passwords").string() << "\n";
+  }
+  config << "persistence " << (options_.persistence ? "true" : "false") << "\n"
          << "persistence_location " << dir_.string()
          << "/\n"
          // As root, mosquitto would switch to the "mosquitto" user, who cannot use our temp dir.
@@ -256,6 +266,18 @@ MosquittoBroker::MosquittoBroker(Options options)
          << "log_dest stderr\n";
   config.close();
   start();
+}
+
+void MosquittoBroker::set_login_users(
+    const std::vector<std::pair<std::string, std::string>>& users) {
+  const std::string file = (dir_ / "passwords").string();
+  std::ofstream(file, std::ios::trunc).close();
+  for (const auto& [name, password] : users) {
+    if (run_to_completion({kPasswdBinary, "-b", file, name, password}, kStartTimeout) != 0)
+      throw std::runtime_error("mosquitto_passwd failed for " + name);
+  }
+  if (process_ && process_->running())
+    ::kill(process_->pid(), SIGHUP);  // mosquitto rereads its password files
 }
 
 MosquittoBroker::~MosquittoBroker() {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace hems::test {
@@ -67,6 +68,9 @@ class MosquittoBroker {
   struct Options {
     // Keep sessions and retained messages across stop()/start() (in the broker's temp dir).
     bool persistence = false;
+    // A second listener (login_port()) that lets in only the users of its password file, set
+    // with set_login_users(); the first listener stays anonymous for observers.
+    bool login_listener = false;
   };
 
   MosquittoBroker();
@@ -83,12 +87,17 @@ class MosquittoBroker {
 
   std::uint16_t port() const { return port_; }
   std::string uri() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
+  std::uint16_t login_port() const { return login_port_; }
+  std::string login_uri() const { return "mqtt://127.0.0.1:" + std::to_string(login_port_); }
+  // Replaces the login listener's users; a running broker rereads them (SIGHUP).
+  void set_login_users(const std::vector<std::pair<std::string, std::string>>& users);
   std::string log() const;
 
  private:
   Options options_;
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
+  std::uint16_t login_port_ = 0;
   std::optional<ChildProcess> process_;
 };
 
