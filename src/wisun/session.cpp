@@ -81,10 +81,16 @@ void Session::on_transport_failed(TimePoint now, const std::string& reason) {
 
 void Session::on_bytes(ByteView bytes, TimePoint now) {
   parser_.feed(bytes);
-  for (auto& warning : parser_.take_warnings())
+  for (auto& warning : parser_.take_warnings()) {
+    unreadable_input_ = true;
     log(LogLevel::debug, "serial input: " + warning);
-  while (auto record = parser_.next())
+  }
+  while (auto record = parser_.next()) {
+    // Any line the dongle could have written means the port speaks SKSTACK.
+    unreadable_input_ = std::holds_alternative<UnknownRecord>(*record) ||
+                        (unreadable_input_ && std::holds_alternative<EchoRecord>(*record));
     handle(*record, now);
+  }
 }
 
 void Session::on_timer(TimePoint now) {

@@ -203,6 +203,13 @@ void Session::deadline_passed(TimePoint now) {
 void Session::command_timed_out(TimePoint now) {
   ++command_timeouts_;
   status_.last_error = "dongle did not answer a command";
+  if (unreadable_input_) {
+    // Bytes came back but none of them made a line of SKSTACK: the wrong speed, or not the
+    // Wi-SUN dongle at all. Said in words a user can act on.
+    status_.last_error +=
+        "; what came back was unreadable (check that the port is the Wi-SUN dongle and that it "
+        "runs at 115200 baud)";
+  }
   log(LogLevel::warning, status_.last_error);
   if (command_timeouts_ >= config_.command_timeouts_before_reopen) {
     command_timeouts_ = 0;

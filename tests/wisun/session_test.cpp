@@ -416,6 +416,35 @@ TEST(Session, CommandTimeoutsLeadToReopen) {
   EXPECT_GE(h.count<OpenTransport>(), 2);
 }
 
+// A dongle at the wrong speed, or another device on the port, answers with bytes that never
+// make a line of SKSTACK; the log says what to check, not only that nothing answered.
+TEST(Session, UnreadableAnswersAreNamedWithWhatToCheck) {
+  Harness h;
+  h.session.start(h.now);
+  h.session.on_transport_opened(h.now);
+  h.collect();
+  std::string noise;
+  for (int i = 0; i < 200; ++i)
+    noise.push_back(static_cast<char>(0x80 + (i * 37) % 120));
+  h.feed(noise + "\r\n" + "x~q@@\r\n");
+  h.advance(Duration(6000));
+  bool named = false;
+  for (const auto& text : h.log_texts)
+    named = named || (text.find("unreadable") != std::string::npos &&
+                      text.find("115200 baud") != std::string::npos);
+  EXPECT_TRUE(named);
+
+  // Once the dongle answers sensibly, a timeout is a plain timeout again.
+  Harness quiet;
+  quiet.session.start(quiet.now);
+  quiet.session.on_transport_opened(quiet.now);
+  quiet.collect();
+  quiet.feed(noise + "\r\nOK\r\n");
+  quiet.advance(Duration(6000));
+  for (const auto& text : quiet.log_texts)
+    EXPECT_EQ(text.find("unreadable"), std::string::npos) << text;
+}
+
 TEST(Session, SecretsNeverAppearInLogs) {
   JoinedHarness h;
   // Echo on: the dongle repeats the credential commands.

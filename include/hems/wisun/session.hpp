@@ -214,6 +214,7 @@ class Session {
   bool target_from_cache_ = false;
 
   int command_timeouts_ = 0;            // in a row: the dongle itself is not answering
+  bool unreadable_input_ = false;       // noise or unknown lines since the dongle last made sense
   TimePoint transmit_limited_since_{};  // EVENT 32
   RecoveryLadder ladder_;
   SendGate sends_;

@@ -34,6 +34,7 @@ const std::vector<Fault>& faults() {
       {"meter_reboot", 180, "fault meter-reboot"},
       {"no_beacon", 600, "fault no-beacon"},
       {"dongle_unplugged", 90, ""},
+      {"dongle_garbled", 120, ""},
       {"broker_down", 600, ""},
   };
   return all;
@@ -90,6 +91,9 @@ class FaultMatrix : public BridgeHarness, public ::testing::WithParamInterface<C
     } else if (fault.name == "dongle_unplugged") {
       serial_->set_unplugged(true);
       loop_.call_at(end, [this] { serial_->set_unplugged(false); });
+    } else if (fault.name == "dongle_garbled") {
+      serial_->set_garbled(true);
+      loop_.call_at(end, [this] { serial_->set_garbled(false); });
     } else if (fault.name == "broker_down") {
       mqtt_->lose("the broker went away");
       loop_.call_at(end, [this] { mqtt_->connect(); });

@@ -4,6 +4,7 @@
 // project's second implementation of the B-route side), on the manual-time loop. The test can
 // unplug it (open fails, reads fail) like a USB dongle pulled out.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,9 @@ class SimSerial final : public io::Transport {
   sim::Simulator& sim() { return *sim_; }
   std::shared_ptr<sim::Simulator> shared_sim() { return sim_; }
   void set_unplugged(bool unplugged) { unplugged_ = unplugged; }
+  // A dongle at the wrong speed: every write is answered with bytes that make no SKSTACK, and
+  // nothing reaches the simulator.
+  void set_garbled(bool garbled) { garbled_ = garbled; }
   int opens() const { return opens_; }
 
   Result<void> open() override {
@@ -58,6 +62,13 @@ class SimSerial final : public io::Transport {
   Result<void> write_all(ByteView bytes) override {
     if (unplugged_)
       return std::unexpected(Error{"device disconnected"});
+    if (garbled_) {
+      for (std::size_t i = 0; i < bytes.size() * 2; ++i) {
+        noise_ = noise_ * 1103515245u + 12345u;
+        pending_.push_back(static_cast<std::uint8_t>(noise_ >> 16));
+      }
+      return {};
+    }
     sim_->receive(bytes, loop_.now());
     return {};
   }
@@ -66,7 +77,7 @@ class SimSerial final : public io::Transport {
  private:
   void pull(TimePoint now) {
     Bytes out = sim_->take_output(now);
-    if (open_)
+    if (open_ && !garbled_)
       pending_.insert(pending_.end(), out.begin(), out.end());
   }
 
@@ -75,6 +86,8 @@ class SimSerial final : public io::Transport {
   Bytes pending_;
   bool open_ = false;
   bool unplugged_ = false;
+  bool garbled_ = false;
+  std::uint32_t noise_ = 1;
   int opens_ = 0;
 };
 
