@@ -20,6 +20,12 @@ class ProcessFaults : public BridgeFixture {
     write_config();
   }
 
+  // The broker connection comes up beside the scan, in its own time. A daemon stopped before it
+  // has connected has never said online and has nothing to take back, so the signal waits for it.
+  void wait_until_connected() {
+    ASSERT_TRUE(bridge_->wait_for_output("connected to the MQTT broker", 30s)) << bridge_->output();
+  }
+
   // SIGTERM now: the daemon must exit 0 within a few seconds, and say offline on the way out.
   void terminate_and_expect_clean_exit() {
     const std::size_t from = mark();
@@ -35,7 +41,10 @@ TEST_F(ProcessFaults, SigtermDuringAScanExitsAtOnceAndTheNextStartReadsTheMeter)
   start_real_time_sim();
   start_bridge();
   ASSERT_TRUE(bridge_->wait_for_output("B-route: scanning", 30s));
+  wait_until_connected();
   terminate_and_expect_clean_exit();
+  EXPECT_EQ(bridge_->output().find("found the meter"), std::string::npos)
+      << "the scan finished before the signal; the test proves nothing";
   // The dongle may still finish the old scan; the next start copes with its leftovers.
   start_bridge();
   EXPECT_TRUE(wait_state([](const json& s) { return s.contains("power_w"); }, 90s, mark()));
@@ -45,6 +54,7 @@ TEST_F(ProcessFaults, SigtermDuringAJoinExitsAtOnceAndTheNextStartReadsTheMeter)
   start_real_time_sim();
   start_bridge();
   ASSERT_TRUE(bridge_->wait_for_output("B-route: joining", 60s));
+  wait_until_connected();
   terminate_and_expect_clean_exit();
   EXPECT_EQ(bridge_->output().find("B-route: joined"), std::string::npos)
       << "the join finished before the signal; the test proves nothing";
