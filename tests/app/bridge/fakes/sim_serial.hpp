@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "hems/io/transport.hpp"
 #include "hems/sim/simulator.hpp"
@@ -38,6 +39,10 @@ class SimSerial final : public io::Transport {
   // nothing reaches the simulator.
   void set_garbled(bool garbled) { garbled_ = garbled; }
   int opens() const { return opens_; }
+  // Bytes the dongle writes besides the simulator's, read with whatever is pending.
+  void inject(std::string_view bytes) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+  }
 
   Result<void> open() override {
     if (unplugged_)
