@@ -2,9 +2,12 @@
 
 // The serial transport to an in-process simulated dongle and meter (hems::sim::Simulator, the
 // project's second implementation of the B-route side), on the manual-time loop. The test can
-// unplug it (open fails, reads fail) like a USB dongle pulled out.
+// unplug it (open fails, reads fail) like a USB dongle pulled out; the simulator's own unplug
+// fault ("fault unplug N") does the same for its window, with the dongle reset. A test can watch
+// every byte the bridge actually read.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +46,12 @@ class SimSerial final : public io::Transport {
   void inject(std::string_view bytes) {
     pending_.insert(pending_.end(), bytes.begin(), bytes.end());
   }
+  // Sees every byte the bridge reads, in order; `reopened` is called when the port is opened
+  // again (what was read before and not finished is gone).
+  void watch_reads(std::function<void(ByteView)> read, std::function<void()> reopened) {
+    on_read_ = std::move(read);
+    on_reopen_ = std::move(reopened);
+  }
 
   Result<void> open() override {
     if (unplugged_)
@@ -51,6 +60,8 @@ class SimSerial final : public io::Transport {
     ++opens_;
     pending_.clear();
     sim_->client_attached(loop_.now());
+    if (on_reopen_)
+      on_reopen_();
     return {};
   }
   void close() override { open_ = false; }
@@ -62,6 +73,8 @@ class SimSerial final : public io::Transport {
     pull(loop_.now());
     Bytes out;
     out.swap(pending_);
+    if (on_read_ && !out.empty())
+      on_read_(out);
     return out;
   }
   Result<void> write_all(ByteView bytes) override {
@@ -82,6 +95,8 @@ class SimSerial final : public io::Transport {
  private:
   void pull(TimePoint now) {
     Bytes out = sim_->take_output(now);
+    for (auto action : sim_->take_transport_actions())
+      unplugged_ = action == sim::TransportAction::unplug;
     if (open_ && !garbled_)
       pending_.insert(pending_.end(), out.begin(), out.end());
   }
@@ -94,6 +109,8 @@ class SimSerial final : public io::Transport {
   bool garbled_ = false;
   std::uint32_t noise_ = 1;
   int opens_ = 0;
+  std::function<void(ByteView)> on_read_;
+  std::function<void()> on_reopen_;
 };
 
 }  // namespace hems::test
