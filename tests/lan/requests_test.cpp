@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "fake_lan.hpp"
@@ -452,6 +454,51 @@ TEST(LanAvailability, ANodeAnnouncingItselfAgainIsPolledAndOnlineAtOnce) {
   EXPECT_TRUE(changes[0].online);
   ASSERT_FALSE(send_times(f.lan, "192.0.2.10", echonet::esv::get).empty());
   EXPECT_EQ(send_times(f.lan, "192.0.2.10", echonet::esv::get)[0], back);
+}
+
+// A node that was away for a while and comes back while a poll's last copy is still waiting (it
+// announces itself, or answers another request) got that one Get asked one EPC at a time, and
+// then, because the parts were answered, was taken for a node that answers single-EPC Gets only
+// and polled that way for good. It answered Gets of several EPCs before: it is polled so again.
+TEST(LanAvailability, ANodeBackFromAnAbsenceIsPolledSeveralEpcsAtATimeAgain) {
+  const ControllerConfig defaults;
+  FakeLan lan(defaults);
+  lan.add(big_ac_node("192.0.2.10"));
+  lan.start();
+  lan.run_for(70s);
+  ASSERT_TRUE(lan.controller.devices().contains(kAcId));
+  lan.node("192.0.2.10")->mute = true;
+  lan.clear();
+  // Away until a poll Get has gone out for the last time.
+  std::optional<std::uint16_t> last_copy_sent;
+  for (int i = 0; i < 20000 && !last_copy_sent; ++i) {
+    lan.run_for(10ms);
+    std::map<std::uint16_t, int> copies;
+    for (const auto& s : lan.sent_to("192.0.2.10")) {
+      if (s.frame.esv == echonet::esv::get && s.frame.deoj.group == 0x01 &&
+          s.frame.properties.size() > 1 && ++copies[s.frame.tid] == defaults.retries + 1)
+        last_copy_sent = s.frame.tid;
+    }
+  }
+  ASSERT_TRUE(last_copy_sent);
+  // Back before that copy's wait is over, announcing itself as it does after a power cut.
+  lan.node("192.0.2.10")->mute = false;
+  echonet::Frame inf;
+  inf.tid = 0;
+  inf.seoj = echonet::kNodeProfile;
+  inf.deoj = echonet::Eoj{0x0E, 0xF0, 0x01};
+  inf.esv = echonet::esv::inf;
+  inf.properties = {{0xD5, lan.node("192.0.2.10")->instance_list()}};
+  lan.inject("192.0.2.10", echonet::encode(inf));
+  lan.run_for(2min);
+  lan.clear();
+  lan.run_for(2min);
+  std::size_t most = 0;
+  for (const auto& s : lan.sent_to("192.0.2.10")) {
+    if (s.frame.esv == echonet::esv::get && s.frame.deoj.group == 0x01)
+      most = std::max(most, s.frame.properties.size());
+  }
+  EXPECT_GT(most, 1u) << "polled one EPC at a time since it came back";
 }
 
 TEST(LanPolling, EachRoundsTimingIsLoggedAtDebug) {
