@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -26,12 +27,18 @@ using hems::fuzz::FuzzInput;
 
 const std::string& config_path() {
   static const std::string path = [] {
-    std::string dir = "/tmp/hems-fuzz-config-XXXXXX";
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/hems-fuzz-config-XXXXXX";
     if (!mkdtemp(dir.data()))
       fail("cannot make a directory for the config file");
     return dir + "/config.toml";
   }();
   return path;
+}
+
+// The directory goes when the process does.
+void remove_config_dir() {
+  std::filesystem::remove_all(std::filesystem::path(config_path()).parent_path());
 }
 
 std::string describe(
@@ -87,13 +94,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       name = "HEMS2MQTT_" + name;
     env[name] = line.substr(equals + 1);
   }
+  // Registered after config_path() made its string, so that the string outlives the cleanup.
+  const std::string& path = config_path();
+  static const bool cleanup_registered = std::atexit(remove_config_dir) == 0;
+  (void)cleanup_registered;
   {
-    std::ofstream file(config_path(), std::ios::binary | std::ios::trunc);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << toml;
   }
 
-  const auto first = hems::app::load_config(config_path(), env);
-  const auto second = hems::app::load_config(config_path(), env);
+  const auto first = hems::app::load_config(path, env);
+  const auto second = hems::app::load_config(path, env);
   const std::string text = describe(first);
   if (text != describe(second) || first.has_value() != second.has_value())
     fail("two loads of the same input differ");
