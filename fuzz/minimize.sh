@@ -2,8 +2,8 @@
 # Folds a fuzz run's findings into the committed corpus, minimised, and reduces its crashes.
 # Usage: fuzz/minimize.sh TARGET   (after fuzz/run.sh TARGET SECONDS, same BUILD_DIR)
 #   1. afl-cmin over the queue, the committed corpus and the seeds: the smallest set of inputs
-#      with the same coverage becomes fuzz/corpus/<target>/ (names: the first 16 hex digits of
-#      each file's SHA-256, so a rerun keeps the names of what it keeps);
+#      with the same edge coverage becomes fuzz/corpus/<target>/ (names: the first 16 hex digits
+#      of each file's SHA-256, so a rerun keeps the names of what it keeps);
 #   2. afl-tmin on the largest few (TMIN_COUNT, default 5) of those over 1 KiB, which shrinks them
 #      with the same coverage;
 #   3. afl-tmin on every crash and hang, into fuzz/crash-candidates/<target>/ (ignored by git).
@@ -34,7 +34,13 @@ for dir in "$findings/queue" "$corpus" "$root/fuzz/seeds/$target"; do
 done
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
-nice -n 19 afl-cmin -i "$work/all" -o "$work/min" -- "$binary" >"$work/cmin.log" 2>&1 || {
+# Edges only (-e), unless CMIN_HITCOUNTS=1: telling apart how often an edge ran keeps an input for
+# every loop count the fuzzer stumbled on, hundreds of near-copies for a target that reads a
+# sequence of steps. The committed corpus is for replay and for seeding, where the edges matter.
+cmin_mode=(-e)
+[[ ${CMIN_HITCOUNTS:-0} == 1 ]] && cmin_mode=()
+nice -n 19 afl-cmin "${cmin_mode[@]}" -i "$work/all" -o "$work/min" -- "$binary" \
+  >"$work/cmin.log" 2>&1 || {
   cat "$work/cmin.log" >&2
   exit 1
 }
