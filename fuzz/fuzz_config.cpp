@@ -5,7 +5,8 @@
 //
 // Invariants: loading twice gives the same result; a problem's line lies within the file; a
 // secret set through the environment (mqtt.password, meter.id, meter.password) appears in no
-// problem, warning or rendered configuration.
+// problem, warning or rendered configuration, other than where the same text shows with a
+// different secret (a secret "interface = " matches the rendered [lan] section, harmlessly).
 #include <unistd.h>
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fuzz_input.hpp"
@@ -55,10 +57,10 @@ std::string describe(
 }
 
 // Secrets long enough to be told apart from the rest of the text, and found nowhere else in the
-// input (a secret that is also a key name would show up innocently).
-std::vector<std::string> secrets_of(const std::map<std::string, std::string>& env,
-                                    const std::string& toml) {
-  std::vector<std::string> secrets;
+// input (a secret that is also a key name would show up innocently), each with its variable.
+std::vector<std::pair<std::string, std::string>> secrets_of(
+    const std::map<std::string, std::string>& env, const std::string& toml) {
+  std::vector<std::pair<std::string, std::string>> secrets;
   for (const char* name :
        {"HEMS2MQTT_MQTT_PASSWORD", "HEMS2MQTT_METER_ID", "HEMS2MQTT_METER_PASSWORD"}) {
     auto it = env.find(name);
@@ -73,9 +75,38 @@ std::vector<std::string> secrets_of(const std::map<std::string, std::string>& en
         elsewhere = true;
     }
     if (!elsewhere)
-      secrets.push_back(value);
+      secrets.emplace_back(name, value);
   }
   return secrets;
+}
+
+// The secret with every letter and digit moved on by one within its class (0-9, A-F, G-Z, a-f,
+// g-z): the same length, as valid or invalid a meter ID or password, and different wherever it
+// holds a letter or digit.
+std::string other_secret(std::string secret) {
+  const auto next = [](char c, char first, char last) {
+    return c >= first && c <= last ? static_cast<char>(c == last ? first : c + 1) : c;
+  };
+  for (char& c : secret) {
+    if (c >= '0' && c <= '9')
+      c = next(c, '0', '9');
+    else if (c >= 'A' && c <= 'F')
+      c = next(c, 'A', 'F');
+    else if (c >= 'G' && c <= 'Z')
+      c = next(c, 'G', 'Z');
+    else if (c >= 'a' && c <= 'f')
+      c = next(c, 'a', 'f');
+    else if (c >= 'g' && c <= 'z')
+      c = next(c, 'g', 'z');
+  }
+  return secret;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++count;
+  return count;
 }
 
 }  // namespace
@@ -117,8 +148,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (problem.line < 0 || problem.line > lines)
       fail("a problem on line " + std::to_string(problem.line) + " of " + std::to_string(lines));
   }
-  for (const auto& secret : secrets_of(env, toml)) {
-    if (text.find(secret) != std::string::npos)
+  for (const auto& [name, secret] : secrets_of(env, toml)) {
+    const std::size_t shown = count_of(text, secret);
+    if (shown == 0)
+      continue;
+    // Shown where a different secret is not: the secret itself, not text that happens to match.
+    const std::string other = other_secret(secret);
+    if (other == secret)
+      continue;  // no letter or digit: nothing tells the secret from the text around it
+    auto other_env = env;
+    other_env[name] = other;
+    if (shown > count_of(describe(hems::app::load_config(path, other_env)), secret))
       fail("a secret from the environment shows in: " + text);
   }
   return 0;
