@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "fake_lan.hpp"
@@ -157,8 +158,8 @@ TEST(LanRequests, UnmeasuredNodesWaitTheTimeoutAndRequestsEndWithTheirLifetime) 
   ASSERT_EQ(times.size(), 4u);  // 0, 1, 3, 7 s; the next would come after the lifetime
   EXPECT_EQ(times[1], start + 1s);
   EXPECT_EQ(times[3], start + 7s);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   EXPECT_EQ(done->results.at(0).second, PropertyOutcome::timeout);
 }
 
@@ -176,8 +177,8 @@ TEST(LanRequests, AnswerToAnEarlierCopyCountsAndSlowNodesAreLearnt) {
   lan.controller.get("r1", kAcId, {0x80}, lan.now);
   lan.run_for(5s);
   EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 1u);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted);
 }
 
@@ -246,8 +247,8 @@ TEST(LanRequests, NodesAreServedInParallelAndGetsShareAWindowWritesGoAlone) {
   lan.controller.get("slow3", slow_id, {0xB3}, start);
   lan.controller.get("fast", "000006_5d44a341_013001", {0x80}, start);
   lan.run_for(100ms);
-  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "fast"), nullptr);
-  EXPECT_EQ(done_with_id(lan.all<RequestDone>(), "slow1"), nullptr);
+  ASSERT_TRUE(done_with_id(lan.all<RequestDone>(), "fast").has_value());
+  EXPECT_FALSE(done_with_id(lan.all<RequestDone>(), "slow1").has_value());
   // The node has answered enough to get two Gets at once; the write waits for both.
   EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 2u);
   EXPECT_TRUE(send_times(lan, "192.0.2.10", echonet::esv::set_c).empty());
@@ -259,7 +260,7 @@ TEST(LanRequests, NodesAreServedInParallelAndGetsShareAWindowWritesGoAlone) {
   const auto gets = send_times(lan, "192.0.2.10", echonet::esv::get);
   ASSERT_EQ(gets.size(), 3u);
   EXPECT_EQ(gets[2], start + 1600ms);  // and the Get after it, after the write
-  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "slow3"), nullptr);
+  ASSERT_TRUE(done_with_id(lan.all<RequestDone>(), "slow3").has_value());
 }
 
 TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
@@ -276,9 +277,9 @@ TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
     lan.controller.get(std::string("r") + std::to_string(i), kAcId, {0x80}, lan.now);
   lan.run_for(20s);
   for (int i = 0; i < 6; ++i) {
-    const RequestDone* done =
+    const std::optional<RequestDone> done =
         done_with_id(lan.all<RequestDone>(), std::string("r") + std::to_string(i));
-    ASSERT_NE(done, nullptr) << i;
+    ASSERT_TRUE(done.has_value()) << i;
     EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted) << i;
   }
   bool narrowed = false;
@@ -333,8 +334,8 @@ TEST(LanRequests, MultiEpcGetsIgnoredAreSplitIntoSingleEpcGets) {
   lan.run_for(61s);
   for (const auto& s : lan.sent_to("192.0.2.10"))
     EXPECT_EQ(s.frame.properties.size(), 1u);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   ASSERT_EQ(done->results.size(), 2u);
   EXPECT_EQ(done->results[0].second, PropertyOutcome::accepted);
   EXPECT_EQ(done->results[1].second, PropertyOutcome::accepted);
@@ -552,9 +553,9 @@ TEST(LanRequests, SetIIsAcceptedUnlessRefused) {
   f.lan.run_for(5s);
   const auto done = f.lan.all<RequestDone>();
   ASSERT_EQ(done.size(), 2u);
-  const RequestDone* ok = done_with_id(done, "ok");
-  const RequestDone* no = done_with_id(done, "no");
-  ASSERT_TRUE(ok && no);
+  const std::optional<RequestDone> ok = done_with_id(done, "ok");
+  const std::optional<RequestDone> no = done_with_id(done, "no");
+  ASSERT_TRUE(ok.has_value() && no.has_value());
   EXPECT_EQ(ok->results.at(0).second, PropertyOutcome::accepted);
   EXPECT_EQ(no->results.at(0).second, PropertyOutcome::rejected);
   EXPECT_EQ(no->esv, echonet::esv::set_i_sna);
@@ -584,9 +585,9 @@ TEST(LanRequests, RawRequestsReachAnyAddress) {
       echonet::make_get(0, echonet::kController, kAc, std::vector<std::uint8_t>{0x80}), f.lan.now);
   f.lan.run_for(10s);
   const auto done = f.lan.all<RequestDone>();
-  const RequestDone* known = done_with_id(done, "x1");
-  const RequestDone* nobody = done_with_id(done, "x2");
-  ASSERT_TRUE(known && nobody);
+  const std::optional<RequestDone> known = done_with_id(done, "x1");
+  const std::optional<RequestDone> nobody = done_with_id(done, "x2");
+  ASSERT_TRUE(known.has_value() && nobody.has_value());
   EXPECT_EQ(known->device_id, kAcId);
   EXPECT_EQ(known->esv, echonet::esv::get_sna);
   ASSERT_EQ(known->results.size(), 2u);
