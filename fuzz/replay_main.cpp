@@ -1,9 +1,12 @@
 // A main() for fuzz targets built without a fuzzing driver: runs LLVMFuzzerTestOneInput once per
-// file argument, or once on stdin when there are none. This serves AFL++'s classic (afl-g++)
-// instrumentation, which forks at main(), and replaying saved crash inputs with a plain build.
+// file argument (every file of a directory argument, in name order), or once on stdin when there
+// are none. This serves AFL++'s classic (afl-g++) instrumentation, which forks at main(), and
+// replaying saved inputs with a plain build: the CTest replay of the committed corpora.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -20,6 +23,18 @@ void run(std::istream& in) {
   LLVMFuzzerTestOneInput(input.data(), input.size());
 }
 
+bool run_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "cannot read %s\n", path.c_str());
+    return false;
+  }
+  // Named before it runs, so that an input that aborts is the last one printed.
+  std::fprintf(stderr, "%s\n", path.c_str());
+  run(file);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -27,13 +42,25 @@ int main(int argc, char** argv) {
     run(std::cin);
     return 0;
   }
+  std::size_t count = 0;
   for (int i = 1; i < argc; ++i) {
-    std::ifstream file(argv[i], std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "cannot read %s\n", argv[i]);
-      return 1;
+    const std::filesystem::path argument(argv[i]);
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(argument)) {
+      for (const auto& entry : std::filesystem::directory_iterator(argument)) {
+        if (entry.is_regular_file())
+          files.push_back(entry.path());
+      }
+      std::sort(files.begin(), files.end());
+    } else {
+      files.push_back(argument);
     }
-    run(file);
+    for (const auto& file : files) {
+      if (!run_file(file))
+        return 1;
+      ++count;
+    }
   }
+  std::fprintf(stderr, "%zu inputs ran\n", count);
   return 0;
 }

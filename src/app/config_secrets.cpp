@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <ios>
 #include <iterator>
 #include <string>
 
@@ -31,7 +32,16 @@ void read_secret_file(const SecretFile& entry, LoadContext& context) {
                                        "': " + std::strerror(errno));
     return;
   }
-  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string contents;
+  try {
+    contents.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    // Opening a directory works; reading it fails, and libstdc++'s filebuf throws then whatever
+    // the stream's exception mask says (errno is still EISDIR, or whatever read() set).
+    context.error(entry.file_name, "cannot read " + entry.file_name + " '" + entry.file +
+                                       "': " + std::strerror(errno));
+    return;
+  }
   // Secret files usually end with a newline (echo, Docker and systemd credentials).
   while (!contents.empty() && (contents.back() == '\n' || contents.back() == '\r')) {
     contents.pop_back();

@@ -139,10 +139,13 @@ void Controller::on_notification(const std::string& from, const echonet::Frame& 
 
 void Controller::complete(Node& node, Request request, const echonet::Frame& reply, TimePoint now) {
   if (request.split_group) {
-    // A part of a split Get was answered: this node wants one EPC per Get from now on.
-    if (!node.single_epc)
+    // A part of a split Get was answered: this node wants one EPC per Get from now on, unless
+    // it has answered Gets of several EPCs before. Then the split came from an absence (it was
+    // back in time for the parts, not for the whole Get) and it is polled as before.
+    if (!node.single_epc && !node.multi_epc_answered) {
       log(LogLevel::info, node.address + ": answers single-EPC Gets only; polling it that way");
-    node.single_epc = true;
+      node.single_epc = true;
+    }
     leave_group(request, true);
   }
   ObjectState* object = object_for(node, request.frame.deoj);

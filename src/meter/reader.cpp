@@ -24,6 +24,9 @@ constexpr std::uint8_t kPower = 0xE7;
 constexpr std::uint8_t kCurrents = 0xE8;
 constexpr std::uint8_t kFixedImport = 0xEA;
 constexpr std::uint8_t kFixedExport = 0xEB;
+// Notifications kept while the identity is read: the meter pushes once per half hour, so a few
+// cover any read; more would mean the identity never comes, and then the oldest go first.
+constexpr std::size_t kMaxHeld = 4;
 
 std::string epc_hex(std::uint8_t epc) {
   char buf[8];
@@ -215,7 +218,15 @@ void Reader::on_frame(ByteView payload, TimePoint now) {
   const std::uint8_t esv = frame.esv;
   if (esv == echonet::esv::inf || esv == echonet::esv::infc) {
     actions_.emplace_back(MeterAlive{});
-    apply_properties(frame, false, now);
+    if (identity_read_) {
+      apply_properties(frame, false, now);
+    } else {
+      // The 30-minute push often comes right after a rejoin, before the identity's answer: keep
+      // it for then (apply_properties would drop its energy values for want of a unit).
+      if (held_.size() == kMaxHeld)
+        held_.erase(held_.begin());
+      held_.push_back(frame);
+    }
     if (esv == echonet::esv::infc) {
       actions_.emplace_back(SendFrame{echonet::encode(echonet::make_infc_response(frame))});
     }
@@ -254,6 +265,11 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
                     [](const echonet::Property& p) { return p.epc == kUnit; });
     if (identity_request)
       apply_identity(reply);
+    if (identity_read_) {
+      // What the meter pushed while the identity was read, before what it answered since.
+      for (const echonet::Frame& held : std::exchange(held_, {}))
+        apply_properties(held, false, now);
+    }
     apply_properties(reply, true, now);
     const echonet::Property* power = reply.find(kPower);
     if (identity_request && power && !power->edt.empty())

@@ -1,5 +1,6 @@
 #include "hems/wisun/send_gate.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace hems::wisun {
@@ -7,6 +8,10 @@ namespace hems::wisun {
 SendGate::SendGate(SendGateConfig config) : config_(config) {}
 
 bool SendGate::queue(Bytes frame) {
+  // A copy of a frame that has not gone out yet (the meter layer asking again, same TID, while
+  // a re-authentication or the transmit limit holds the queue) would only be answered twice.
+  if (std::find(queue_.begin(), queue_.end(), frame) != queue_.end())
+    return true;
   bool room = true;
   if (config_.queue_limit > 0 && queue_.size() >= config_.queue_limit) {
     queue_.pop_front();

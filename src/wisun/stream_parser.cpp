@@ -273,7 +273,8 @@ std::size_t StreamParser::parse_erxudp(ByteView view) {
 }
 
 // Our own SKSENDTO echoed back. Dongles echo only the header and a CRLF (REFERENCE.md §1); some
-// logs show the payload echoed too, so a payload is skipped by DATALEN when one follows.
+// logs show the payload echoed too, so a payload is skipped by DATALEN when one follows. As for
+// ERXUDP, a DATALEN above the largest UDP payload is never waited for.
 std::size_t StreamParser::parse_sksendto_echo(ByteView view) {
   const HeaderScan scan = scan_header(view, kSksendto);
   if (scan.outcome == HeaderScan::Outcome::need_more)
@@ -289,7 +290,15 @@ std::size_t StreamParser::parse_sksendto_echo(ByteView view) {
     emit(EchoRecord{header});
     return payload_start;
   }
-  const std::size_t payload_end = payload_start + std::min(scan.data_length, kMaxUdpPayload);
+  if (scan.data_length > kMaxUdpPayload) {
+    // No SKSENDTO carries that much, so the header is damaged. Waiting for that many bytes would
+    // hold back every answer behind the echo (the OK, EVENT 21) until the dongle said that much.
+    emit(EchoRecord{header});
+    warn("SKSENDTO echo declares DATALEN " + std::to_string(scan.data_length) +
+         ", more than the largest UDP payload; reading on after the header");
+    return payload_start;
+  }
+  const std::size_t payload_end = payload_start + scan.data_length;
   if (view.size() <= payload_end)
     return 0;
   emit(EchoRecord{header});

@@ -44,6 +44,15 @@ TEST_F(ConfigTest, UnreadablePasswordFileIsAProblemAtItsKey) {
               HasProblem(at(3), "cannot read meter.password_file '" + missing + "'"));
 }
 
+TEST_F(ConfigTest, PasswordFileThatIsADirectoryIsAProblemAtItsKey) {
+  // Opening a directory succeeds; reading it fails, and must not end the daemon.
+  const std::string directory = dir_.path().string();
+  EXPECT_THAT(problems("[meter]\nid = \"3F8A2C5E7B1D4096A8C3E5F7092B4D6E\"\n"
+                       "password_file = \"" +
+                       directory + "\"\n"),
+              HasProblem(at(3), "cannot read meter.password_file '" + directory + "'"));
+}
+
 TEST_F(ConfigTest, SecretFromAFileIsCheckedAtTheFileKeyAndNeverPrinted) {
   const std::string file = dir_.write("pw", "wrong-length-secret\n");
   auto found = problems(

@@ -13,8 +13,10 @@ namespace hems::test {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hems-test-XXXXXX").string();
+  TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+  // Inside `parent` (a memory file system, say, for a test that writes state files all the time).
+  explicit TempDir(const std::filesystem::path& parent) {
+    std::string pattern = (parent / "hems-test-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr)
       throw std::runtime_error("mkdtemp failed");
     path_ = pattern;

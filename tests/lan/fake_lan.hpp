@@ -320,12 +320,15 @@ inline FakeNode ac_node(std::string address, std::uint8_t id_byte) {
   return node;
 }
 
-inline const RequestDone* done_with_id(const std::vector<RequestDone>& all, const std::string& id) {
+// A copy, not a pointer: the list is usually a temporary (FakeLan::all() builds it), and a pointer
+// into it would dangle by the next statement.
+inline std::optional<RequestDone> done_with_id(const std::vector<RequestDone>& all,
+                                               const std::string& id) {
   for (const auto& d : all) {
     if (d.request_id == id)
-      return &d;
+      return d;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 }  // namespace hems::lan::testing

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "fake_lan.hpp"
@@ -155,8 +158,8 @@ TEST(LanRequests, UnmeasuredNodesWaitTheTimeoutAndRequestsEndWithTheirLifetime) 
   ASSERT_EQ(times.size(), 4u);  // 0, 1, 3, 7 s; the next would come after the lifetime
   EXPECT_EQ(times[1], start + 1s);
   EXPECT_EQ(times[3], start + 7s);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   EXPECT_EQ(done->results.at(0).second, PropertyOutcome::timeout);
 }
 
@@ -174,8 +177,8 @@ TEST(LanRequests, AnswerToAnEarlierCopyCountsAndSlowNodesAreLearnt) {
   lan.controller.get("r1", kAcId, {0x80}, lan.now);
   lan.run_for(5s);
   EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 1u);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted);
 }
 
@@ -244,8 +247,8 @@ TEST(LanRequests, NodesAreServedInParallelAndGetsShareAWindowWritesGoAlone) {
   lan.controller.get("slow3", slow_id, {0xB3}, start);
   lan.controller.get("fast", "000006_5d44a341_013001", {0x80}, start);
   lan.run_for(100ms);
-  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "fast"), nullptr);
-  EXPECT_EQ(done_with_id(lan.all<RequestDone>(), "slow1"), nullptr);
+  ASSERT_TRUE(done_with_id(lan.all<RequestDone>(), "fast").has_value());
+  EXPECT_FALSE(done_with_id(lan.all<RequestDone>(), "slow1").has_value());
   // The node has answered enough to get two Gets at once; the write waits for both.
   EXPECT_EQ(send_times(lan, "192.0.2.10", echonet::esv::get).size(), 2u);
   EXPECT_TRUE(send_times(lan, "192.0.2.10", echonet::esv::set_c).empty());
@@ -257,7 +260,7 @@ TEST(LanRequests, NodesAreServedInParallelAndGetsShareAWindowWritesGoAlone) {
   const auto gets = send_times(lan, "192.0.2.10", echonet::esv::get);
   ASSERT_EQ(gets.size(), 3u);
   EXPECT_EQ(gets[2], start + 1600ms);  // and the Get after it, after the write
-  ASSERT_NE(done_with_id(lan.all<RequestDone>(), "slow3"), nullptr);
+  ASSERT_TRUE(done_with_id(lan.all<RequestDone>(), "slow3").has_value());
 }
 
 TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
@@ -274,9 +277,9 @@ TEST(LanRequests, ANodeThatDropsRequestsWhileBusyGetsFewerAtOnce) {
     lan.controller.get(std::string("r") + std::to_string(i), kAcId, {0x80}, lan.now);
   lan.run_for(20s);
   for (int i = 0; i < 6; ++i) {
-    const RequestDone* done =
+    const std::optional<RequestDone> done =
         done_with_id(lan.all<RequestDone>(), std::string("r") + std::to_string(i));
-    ASSERT_NE(done, nullptr) << i;
+    ASSERT_TRUE(done.has_value()) << i;
     EXPECT_EQ(done->results.at(0).second, PropertyOutcome::accepted) << i;
   }
   bool narrowed = false;
@@ -331,8 +334,8 @@ TEST(LanRequests, MultiEpcGetsIgnoredAreSplitIntoSingleEpcGets) {
   lan.run_for(61s);
   for (const auto& s : lan.sent_to("192.0.2.10"))
     EXPECT_EQ(s.frame.properties.size(), 1u);
-  const RequestDone* done = done_with_id(lan.all<RequestDone>(), "r1");
-  ASSERT_NE(done, nullptr);
+  const std::optional<RequestDone> done = done_with_id(lan.all<RequestDone>(), "r1");
+  ASSERT_TRUE(done.has_value());
   ASSERT_EQ(done->results.size(), 2u);
   EXPECT_EQ(done->results[0].second, PropertyOutcome::accepted);
   EXPECT_EQ(done->results[1].second, PropertyOutcome::accepted);
@@ -454,6 +457,51 @@ TEST(LanAvailability, ANodeAnnouncingItselfAgainIsPolledAndOnlineAtOnce) {
   EXPECT_EQ(send_times(f.lan, "192.0.2.10", echonet::esv::get)[0], back);
 }
 
+// A node that was away for a while and comes back while a poll's last copy is still waiting (it
+// announces itself, or answers another request) got that one Get asked one EPC at a time, and
+// then, because the parts were answered, was taken for a node that answers single-EPC Gets only
+// and polled that way for good. It answered Gets of several EPCs before: it is polled so again.
+TEST(LanAvailability, ANodeBackFromAnAbsenceIsPolledSeveralEpcsAtATimeAgain) {
+  const ControllerConfig defaults;
+  FakeLan lan(defaults);
+  lan.add(big_ac_node("192.0.2.10"));
+  lan.start();
+  lan.run_for(70s);
+  ASSERT_TRUE(lan.controller.devices().contains(kAcId));
+  lan.node("192.0.2.10")->mute = true;
+  lan.clear();
+  // Away until a poll Get has gone out for the last time.
+  std::optional<std::uint16_t> last_copy_sent;
+  for (int i = 0; i < 20000 && !last_copy_sent; ++i) {
+    lan.run_for(10ms);
+    std::map<std::uint16_t, int> copies;
+    for (const auto& s : lan.sent_to("192.0.2.10")) {
+      if (s.frame.esv == echonet::esv::get && s.frame.deoj.group == 0x01 &&
+          s.frame.properties.size() > 1 && ++copies[s.frame.tid] == defaults.retries + 1)
+        last_copy_sent = s.frame.tid;
+    }
+  }
+  ASSERT_TRUE(last_copy_sent);
+  // Back before that copy's wait is over, announcing itself as it does after a power cut.
+  lan.node("192.0.2.10")->mute = false;
+  echonet::Frame inf;
+  inf.tid = 0;
+  inf.seoj = echonet::kNodeProfile;
+  inf.deoj = echonet::Eoj{0x0E, 0xF0, 0x01};
+  inf.esv = echonet::esv::inf;
+  inf.properties = {{0xD5, lan.node("192.0.2.10")->instance_list()}};
+  lan.inject("192.0.2.10", echonet::encode(inf));
+  lan.run_for(2min);
+  lan.clear();
+  lan.run_for(2min);
+  std::size_t most = 0;
+  for (const auto& s : lan.sent_to("192.0.2.10")) {
+    if (s.frame.esv == echonet::esv::get && s.frame.deoj.group == 0x01)
+      most = std::max(most, s.frame.properties.size());
+  }
+  EXPECT_GT(most, 1u) << "polled one EPC at a time since it came back";
+}
+
 TEST(LanPolling, EachRoundsTimingIsLoggedAtDebug) {
   Found f;
   f.lan.run_for(61s);
@@ -505,9 +553,9 @@ TEST(LanRequests, SetIIsAcceptedUnlessRefused) {
   f.lan.run_for(5s);
   const auto done = f.lan.all<RequestDone>();
   ASSERT_EQ(done.size(), 2u);
-  const RequestDone* ok = done_with_id(done, "ok");
-  const RequestDone* no = done_with_id(done, "no");
-  ASSERT_TRUE(ok && no);
+  const std::optional<RequestDone> ok = done_with_id(done, "ok");
+  const std::optional<RequestDone> no = done_with_id(done, "no");
+  ASSERT_TRUE(ok.has_value() && no.has_value());
   EXPECT_EQ(ok->results.at(0).second, PropertyOutcome::accepted);
   EXPECT_EQ(no->results.at(0).second, PropertyOutcome::rejected);
   EXPECT_EQ(no->esv, echonet::esv::set_i_sna);
@@ -537,9 +585,9 @@ TEST(LanRequests, RawRequestsReachAnyAddress) {
       echonet::make_get(0, echonet::kController, kAc, std::vector<std::uint8_t>{0x80}), f.lan.now);
   f.lan.run_for(10s);
   const auto done = f.lan.all<RequestDone>();
-  const RequestDone* known = done_with_id(done, "x1");
-  const RequestDone* nobody = done_with_id(done, "x2");
-  ASSERT_TRUE(known && nobody);
+  const std::optional<RequestDone> known = done_with_id(done, "x1");
+  const std::optional<RequestDone> nobody = done_with_id(done, "x2");
+  ASSERT_TRUE(known.has_value() && nobody.has_value());
   EXPECT_EQ(known->device_id, kAcId);
   EXPECT_EQ(known->esv, echonet::esv::get_sna);
   ASSERT_EQ(known->results.size(), 2u);

@@ -253,6 +253,27 @@ TEST_F(ReaderTest, AnswersInfcAndTakesFixedValuesFromNotifications) {
   EXPECT_NEAR(*updates.back().energy_export_fixed_kwh, 2.1, 1e-9);
 }
 
+TEST_F(ReaderTest, AFixedValuePushedWhileTheIdentityIsReadAgainIsKept) {
+  start_and_settle();
+  // The session is set up again (a rejoin): the identity is read first, as after every join.
+  reader->on_link_down(now);
+  collect();
+  up();
+  const Bytes identity_request = sent.back();
+  const auto asked = epcs_of(identity_request);
+  ASSERT_NE(std::find(asked.begin(), asked.end(), 0xE1), asked.end());
+  updates.clear();
+  // The meter's 30-minute push comes before the identity's answer; the INFC is answered at once.
+  deliver(hex("1081000502880105FF017401EA0B07EA05140E1E000000FE70"));
+  EXPECT_EQ(to_hex(sent.back()), "1081000505FF010288017A01EA00");
+  deliver(meter.answer(identity_request));
+  // Once the unit is known again, the pushed value is taken, before the identity's own reading.
+  ASSERT_FALSE(updates.empty());
+  EXPECT_EQ(updates.front().energy_import_fixed_at, "2026-05-20T14:30:00");
+  EXPECT_NEAR(updates.front().energy_import_fixed_kwh.value_or(0), 6513.6, 1e-9);
+  EXPECT_TRUE(updates.back().power_w);
+}
+
 TEST_F(ReaderTest, CounterGoingDownIsDroppedButAWrapIsAccepted) {
   meter.edt[0xE0] = "000F423F";  // 999999: the last value of a 6-digit counter
   start_and_settle();

@@ -29,6 +29,18 @@ TEST(SendGate, SendsQueuedFramesOneExchangeAtATime) {
   EXPECT_EQ(gate.queued(), 1u);
 }
 
+TEST(SendGate, ACopyOfAFrameStillWaitingIsNotQueuedAgain) {
+  SendGate gate(config());
+  EXPECT_TRUE(gate.queue(frame(1)));
+  EXPECT_TRUE(gate.queue(frame(2)));
+  EXPECT_TRUE(gate.queue(frame(1)));
+  EXPECT_EQ(gate.queued(), 2u);
+  EXPECT_EQ(gate.start(), frame(1));
+  // Once it has gone, a copy is a new send (the meter layer's retry after no answer).
+  EXPECT_TRUE(gate.queue(frame(1)));
+  EXPECT_EQ(gate.queued(), 2u);
+}
+
 TEST(SendGate, TheExchangeEndsOnlyWhenBothTheRadioResultAndTheOkCame) {
   for (bool ok_first : {false, true}) {
     SendGate gate(config());

@@ -257,6 +257,26 @@ TEST(Session, TransmitLimitHoldsSendsUntilLifted) {
   EXPECT_TRUE(h.last_write().starts_with("SKSENDTO"));
 }
 
+// Weeks of simulated time found this: the meter reader sends a request again (same TID) when
+// its answer does not come, and under the transmit limit each copy waited in the send queue;
+// once the limit was lifted all went out, and the meter answered each, spending radio time right
+// after the limit. A copy of a frame that has not gone out yet goes out once.
+TEST(Session, CopiesOfARequestHeldByTheTransmitLimitGoOutOnce) {
+  JoinedHarness h;
+  h.feed(std::string("EVENT 32 ") + kMeterIp + "\r\n");
+  for (int copy = 0; copy < 3; ++copy) {
+    h.session.send_frame(bytes_of(kGetE7), h.now);
+    h.advance(Duration(12000));
+  }
+  const std::size_t before = h.writes.size();
+  h.feed(std::string("EVENT 33 ") + kMeterIp + "\r\n");
+  ASSERT_EQ(h.writes.size(), before + 1);
+  EXPECT_TRUE(h.last_write().starts_with("SKSENDTO"));
+  h.feed(std::string("EVENT 21 ") + kMeterIp + " 00\r\nOK\r\n");
+  h.advance(Duration(60000));
+  EXPECT_EQ(h.writes.size(), before + 1) << "a copy of the request went out again";
+}
+
 // The fault matrix found this: requests held by the transmit limit went unanswered, the meter
 // was taken for silent, and the session joined again and again and then scanned, spending the
 // radio time the limit was about.

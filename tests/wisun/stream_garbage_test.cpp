@@ -148,6 +148,17 @@ TEST_F(StreamGarbageTest, SksendtoEchoRunningIntoTheNextLine) {
   EXPECT_EQ(warning_count(), 1U);
 }
 
+TEST_F(StreamGarbageTest, SksendtoEchoWithImplausibleDatalenIsNotWaitedFor) {
+  // No SKSENDTO carries more than the largest UDP payload (0x04D0 bytes), so an echo declaring
+  // 0x1012 is damaged; waiting for that much payload would hold back the answers behind it.
+  feed("SKSENDTO 1 FE80::1 0E1A 1 1012 EVENT 21 FE80::1 00\r\nOK\r\n");
+  EXPECT_EQ(take<EchoRecord>(parser).text, "SKSENDTO 1 FE80::1 0E1A 1 1012");
+  EXPECT_EQ(take<EventRecord>(parser).param, std::optional<std::uint8_t>(0));
+  take<OkRecord>(parser);
+  expect_drained();
+  EXPECT_EQ(warning_count(), 1U);
+}
+
 TEST_F(StreamGarbageTest, OverlongLineIsDroppedUpToItsLineEnd) {
   feed(std::string(StreamParser::kMaxLineLength + 1, 'A'));
   EXPECT_EQ(warning_count(), 1U) << "reported as soon as the limit is passed";

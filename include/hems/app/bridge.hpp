@@ -74,7 +74,8 @@ class Bridge : public mqtt::Handler {
   void on_serial_readable();
   void on_meter_event(MeterEvent& event);
   MeterView meter_view() const;
-  void publish_meter_state();
+  void publish_meter_state();  // with values() as they are now
+  void publish_meter_state(const meter::MeterValues& values);
   void publish_meter_availability();
   void publish_meter_discovery(bool force);
 

@@ -39,6 +39,10 @@ struct AvailabilityChanged {
 };
 struct ValuesRead {  // values that passed every check, already merged into values()
   meter::MeterValues update;
+  // Everything known once this reading was in. Several readings can come in one batch of
+  // events, and by the time the shell presents the first, values() holds the last: each is
+  // presented with its own.
+  meter::MeterValues values;
 };
 struct IdentityRead {};  // identity() was read (after each join)
 // The entities the meter has may have changed (identity read, single phase found): sent once

@@ -104,6 +104,9 @@ class Reader {
   bool link_up_ = false;
   std::uint16_t tid_ = 0;
 
+  // Notifications from the meter that came while its identity was being read (after each join):
+  // their energy values need the unit and digits, so they wait for them instead of being lost.
+  std::vector<echonet::Frame> held_;
   std::optional<Request> in_flight_;
   std::vector<Queued> queue_;
   std::optional<TimePoint> earliest_send_;

@@ -51,6 +51,13 @@ class MeterModel {
   std::uint32_t export_raw() const;
   std::chrono::sys_seconds clock() const;
   std::int64_t last_boundary() const { return last_boundary_; }  // meter-clock epoch seconds
+  // The import and export registers the meter fixed at a boundary it has passed (meter-clock
+  // epoch seconds), as EA/EB and the history report them; nullopt for one it has not.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> fixed_at(std::int64_t boundary) const {
+    if (auto it = history_.find(boundary); it != history_.end())
+      return it->second;
+    return std::nullopt;
+  }
   SimMs next_boundary_time() const { return SimMs{(last_boundary_ + 1800 - clock_start_) * 1000}; }
 
  private:

@@ -37,7 +37,8 @@ class SendGate {
  public:
   explicit SendGate(SendGateConfig config);
 
-  // Queues a frame. False when the queue was full and its oldest frame made room for this one.
+  // Queues a frame, unless the same frame is already waiting. False when the queue was full and
+  // its oldest frame made room for this one.
   bool queue(Bytes frame);
   void drop_queued();  // on stop: nothing more goes out
 

@@ -102,7 +102,7 @@ void Bridge::on_meter_event(MeterEvent& event) {
           publish_meter_availability();
         } else if constexpr (std::is_same_v<T, meter_link::ValuesRead>) {
           last_seen_ = local_iso8601_now();
-          publish_meter_state();
+          publish_meter_state(e.values);
         } else if constexpr (std::is_same_v<T, meter_link::IdentityRead>) {
           publish_info();
           publish_devices();
@@ -137,7 +137,12 @@ void Bridge::on_meter_event(MeterEvent& event) {
 }
 
 void Bridge::publish_meter_state() {
-  publish(meter_state_message(config_, meter_view(), last_seen_));
+  publish_meter_state(meter_->values());
+}
+
+void Bridge::publish_meter_state(const meter::MeterValues& values) {
+  const MeterView view{meter_->status(), meter_->identity(), values, meter_->single_phase()};
+  publish(meter_state_message(config_, view, last_seen_));
 }
 
 void Bridge::publish_meter_availability() {

@@ -189,7 +189,7 @@ void MeterLink::on_reader_action(meter::ReaderAction& action, TimePoint now, boo
           }
           values_.merge(a.values);
           last_reading_at_ = now;
-          emit(meter_link::ValuesRead{a.values});
+          emit(meter_link::ValuesRead{a.values, values_});
           answer_pending_gets(a.values);
         } else if constexpr (std::is_same_v<T, meter::IdentityRead>) {
           emit(meter_link::IdentityRead{});

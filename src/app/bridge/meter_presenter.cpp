@@ -197,7 +197,12 @@ std::optional<std::vector<ha::DiscoveryMessage>> meter_discovery_messages(const 
 
 mqtt::Message response_message(const std::string& topic, const json& transaction, bool ok,
                                const json& data, const std::string& error) {
-  return mqtt::Message{topic, response_envelope(transaction, ok, data, error).dump(), 1, false};
+  // An error may quote what came in (a device name from the topic), and a broker need not have
+  // checked that it is UTF-8: such bytes become U+FFFD instead of an exception from dump().
+  return mqtt::Message{topic,
+                       response_envelope(transaction, ok, data, error)
+                           .dump(-1, ' ', false, json::error_handler_t::replace),
+                       1, false};
 }
 
 }  // namespace hems::app

@@ -1,6 +1,8 @@
 // The meter's path through the real bridge, in-process: bytes from the simulated dongle become
 // MQTT messages; MQTT requests reach the meter and come back answered.
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 #include "fakes/bridge_harness.hpp"
@@ -37,6 +39,54 @@ TEST_F(MeterWiring, AReadingFlowsFromTheDongleToTheStateTopic) {
   EXPECT_GT(mqtt_->count_prefix("homeassistant/sensor/"), 3u);
   // The PAN was kept for the next start.
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "pan-cache"));
+}
+
+// An ERXUDP line from the simulated meter to the dongle carrying `frame`, in the dongle's
+// payload format.
+std::string meter_line(SimSerial& serial, const Bytes& frame) {
+  auto& sim = serial.sim();
+  char length[8];
+  std::snprintf(length, sizeof length, "%04zX", frame.size());
+  std::string line = "ERXUDP " + sim.meter_address() + " " + sim.dongle_address() +
+                     " 0E1A 0E1A 001C6400601421A3 1 " + length + " ";
+  if (sim.payload_hex())
+    line += to_hex(frame);
+  else
+    line.append(frame.begin(), frame.end());
+  line += "\r\n";
+  return line;
+}
+
+// The meter's INF of its instantaneous power (E7).
+Bytes power_notification(std::uint16_t tid, std::uint32_t watts) {
+  return *from_hex(
+      "1081" + to_hex(Bytes{static_cast<std::uint8_t>(tid >> 8), static_cast<std::uint8_t>(tid)}) +
+      "02880105FF017301E704" +
+      to_hex(Bytes{static_cast<std::uint8_t>(watts >> 24), static_cast<std::uint8_t>(watts >> 16),
+                   static_cast<std::uint8_t>(watts >> 8), static_cast<std::uint8_t>(watts)}));
+}
+
+TEST_F(MeterWiring, EveryReadingInOneReadOfThePortIsPublished) {
+  start();
+  ASSERT_TRUE(wait_reading());
+  const std::size_t from = mark();
+  // Two readings reach the bridge in one read of the port (a busy host reads late, a TCP link
+  // delivers in bursts): each is published, in order, not only the last.
+  serial_->inject(meter_line(*serial_, power_notification(0x7001, 1111)) +
+                  meter_line(*serial_, power_notification(0x7002, 2222)));
+  ASSERT_TRUE(run([&] {
+    return published(kState, from, [](const json& s) { return s.value("power_w", 0) == 2222; });
+  }));
+  std::vector<int> powers;
+  for (const auto& m : mqtt_->on(kState, from)) {
+    json s = json::parse(m.payload, nullptr, false);
+    if (!s.is_discarded() && s.contains("power_w"))
+      powers.push_back(s["power_w"].get<int>());
+  }
+  const auto first = std::find(powers.begin(), powers.end(), 1111);
+  const auto second = std::find(powers.begin(), powers.end(), 2222);
+  EXPECT_NE(first, powers.end()) << "the first reading was never published on its own";
+  EXPECT_LT(first, second);
 }
 
 TEST_F(MeterWiring, TheNextStartJoinsTheCachedPanWithoutScanning) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hems/app/bridge_requests.hpp"
+#include "hems/app/meter_presenter.hpp"
 
 namespace hems::app {
 namespace {
@@ -119,6 +120,19 @@ TEST(RequestRouter, LanRequestsGoToKnownDevicesOnly) {
   // The same rule for every device: a bad transaction is refused for the LAN too.
   const auto bad = as<route::Refused>(route("hems2mqtt/aircon/get", R"({"transaction":[]})"));
   EXPECT_EQ(bad.error, "\"transaction\" must be a string or a number");
+}
+
+// MQTT says topics are UTF-8, but not every broker checks. A device name that is not must not
+// take the bridge down when the refusal that quotes it is serialised.
+TEST(RequestRouter, ARefusalQuotingATopicThatIsNotUtf8CanBePublished) {
+  const auto r = as<route::Refused>(route("hems2mqtt/bad\xA5name/get", "{}"));
+  EXPECT_EQ(r.topic, "hems2mqtt/bad\xA5name/response");
+  mqtt::Message answer;
+  ASSERT_NO_THROW(answer =
+                      response_message(r.topic, r.transaction, false, json::object(), r.error));
+  const json envelope = json::parse(answer.payload);
+  EXPECT_EQ(envelope["status"], "error");
+  EXPECT_EQ(envelope["error"], "unknown device: bad\uFFFDname");
 }
 
 TEST(RequestRouter, OtherTopicsAreIgnored) {

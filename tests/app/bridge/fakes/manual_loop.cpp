@@ -31,11 +31,21 @@ void ManualLoop::run_ready() {
         ran = true;
       }
     }
-    while (!timers_.empty() && timers_.begin()->first.first <= now_) {
-      auto fn = std::move(timers_.begin()->second);
-      timers_.erase(timers_.begin());
+    // Only the timers armed before this round, as io::EventLoop runs them: one that a timer arms
+    // for this same instant waits for the next round, after posted work and readable devices.
+    // Run at once, a timer that re-arms itself until they have run would spin here for ever,
+    // where the livelock bound never sees it.
+    const TimerId first_new_id = next_id_;
+    for (auto it = timers_.begin(); it != timers_.end() && it->first.first <= now_;) {
+      if (it->first.second >= first_new_id) {
+        ++it;
+        continue;
+      }
+      auto fn = std::move(it->second);
+      timers_.erase(it);
       fn();
       ran = true;
+      it = timers_.begin();  // the callback may have cancelled or added timers
     }
     if (!ran)
       return;

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hems/app/bridge.hpp"
@@ -56,6 +58,13 @@ class SimLan {
     Bytes payload;
   };
   const std::vector<Sent>& bridge_sends() const { return bridge_sends_; }
+  // Hands over what the bridge sent so far and forgets it (long runs would hoard it).
+  std::vector<Sent> take_bridge_sends() { return std::exchange(bridge_sends_, {}); }
+  // A line for a node's console ("vanish", "return", "announce"): a node that vanishes is off
+  // the network with its pending answers lost, as when it is switched off.
+  void node_console(const std::string& address, std::string_view line) {
+    nodes_.at(address)->node.console(line, loop_.now());
+  }
 
   app::UdpOpener opener() {
     return [this](const lan::UdpOptions&) -> Result<std::unique_ptr<lan::UdpTransport>> {

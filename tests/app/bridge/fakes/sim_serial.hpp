@@ -2,11 +2,15 @@
 
 // The serial transport to an in-process simulated dongle and meter (hems::sim::Simulator, the
 // project's second implementation of the B-route side), on the manual-time loop. The test can
-// unplug it (open fails, reads fail) like a USB dongle pulled out.
+// unplug it (open fails, reads fail) like a USB dongle pulled out; the simulator's own unplug
+// fault ("fault unplug N") does the same for its window, with the dongle reset. A test can watch
+// every byte the bridge actually read.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "hems/io/transport.hpp"
 #include "hems/sim/simulator.hpp"
@@ -38,6 +42,16 @@ class SimSerial final : public io::Transport {
   // nothing reaches the simulator.
   void set_garbled(bool garbled) { garbled_ = garbled; }
   int opens() const { return opens_; }
+  // Bytes the dongle writes besides the simulator's, read with whatever is pending.
+  void inject(std::string_view bytes) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+  }
+  // Sees every byte the bridge reads, in order; `reopened` is called when the port is opened
+  // again (what was read before and not finished is gone).
+  void watch_reads(std::function<void(ByteView)> read, std::function<void()> reopened) {
+    on_read_ = std::move(read);
+    on_reopen_ = std::move(reopened);
+  }
 
   Result<void> open() override {
     if (unplugged_)
@@ -46,6 +60,8 @@ class SimSerial final : public io::Transport {
     ++opens_;
     pending_.clear();
     sim_->client_attached(loop_.now());
+    if (on_reopen_)
+      on_reopen_();
     return {};
   }
   void close() override { open_ = false; }
@@ -57,6 +73,8 @@ class SimSerial final : public io::Transport {
     pull(loop_.now());
     Bytes out;
     out.swap(pending_);
+    if (on_read_ && !out.empty())
+      on_read_(out);
     return out;
   }
   Result<void> write_all(ByteView bytes) override {
@@ -77,6 +95,8 @@ class SimSerial final : public io::Transport {
  private:
   void pull(TimePoint now) {
     Bytes out = sim_->take_output(now);
+    for (auto action : sim_->take_transport_actions())
+      unplugged_ = action == sim::TransportAction::unplug;
     if (open_ && !garbled_)
       pending_.insert(pending_.end(), out.begin(), out.end());
   }
@@ -89,6 +109,8 @@ class SimSerial final : public io::Transport {
   bool garbled_ = false;
   std::uint32_t noise_ = 1;
   int opens_ = 0;
+  std::function<void(ByteView)> on_read_;
+  std::function<void()> on_reopen_;
 };
 
 }  // namespace hems::test
