@@ -319,12 +319,9 @@ TOML
   sleep 1
   local t0
   t0=$(date +%s.%N)
+  # `ip netns exec` enters the namespace and then execs the command: $! is the daemon itself.
   ip netns exec "$c" "$bridge_bin" --config "$dir/config.toml" >"$dir/bridge.log" 2>&1 &
-  sleep 0.2
-  local bridge_pid
-  bridge_pid=$(ip netns pids "$c" | while read -r p; do
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = hems2mqtt ] && echo "$p"
-  done | head -n1)
+  local bridge_pid=$!
   distinct() { awk '{ print $2 }' "$dir/states.txt" | sort -u | wc -l; }
   # shellcheck disable=SC2317  # called through wait_for
   all_seen() { [ "$(distinct)" -ge "$objects" ]; }
