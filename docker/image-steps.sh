@@ -16,9 +16,8 @@ apt_install() {
 
 case "${1:-}" in
 build-deps)
-  # libssl-dev only because the Paho CMake package insists on finding OpenSSL; libsystemd-dev for
-  # sd_notify (readiness and watchdog under systemd, a no-op in a container).
-  apt_install g++ make cmake pkg-config libssl-dev libsystemd-dev libpaho-mqttpp-dev \
+  # libssl-dev only because the Paho CMake package insists on finding OpenSSL.
+  apt_install g++ make cmake pkg-config libssl-dev libpaho-mqttpp-dev \
     libpaho-mqtt-dev libserialport-dev nlohmann-json3-dev libtomlplusplus-dev
   ;;
 compile)
@@ -33,7 +32,7 @@ runtime-deps)
   shift
   # nlohmann-json is header-only; Debian builds toml++ as a shared library. ca-certificates for
   # mqtts:// with the system's trust store.
-  apt_install libpaho-mqttpp3-1 libpaho-mqtt1.3 libserialport0 libtomlplusplus3 libsystemd0 \
+  apt_install libpaho-mqttpp3-1 libpaho-mqtt1.3 libserialport0 libtomlplusplus3 \
     ca-certificates "$@"
   ;;
 *)

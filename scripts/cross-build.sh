@@ -60,7 +60,7 @@ host=("crossbuild-essential-$arch" make cmake pkg-config qemu-user file nlohmann
   mosquitto mosquitto-clients openssl python3 python3-jinja2)
 # For the target: the libraries the daemon links (Debian builds toml++ as a shared library,
 # libtomlplusplus3, though upstream can be header-only) and GoogleTest's static libraries.
-target=(libpaho-mqttpp-dev libpaho-mqtt-dev libserialport-dev libsystemd-dev libssl-dev
+target=(libpaho-mqttpp-dev libpaho-mqtt-dev libserialport-dev libssl-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev)
 
 install_packages() {

@@ -10,9 +10,8 @@
 set -euo pipefail
 
 # To build: compiler, CMake, pkg-config and the libraries (see "Building by hand" in README.md).
-# libssl-dev only because Paho's CMake package insists on finding OpenSSL; libsystemd-dev for
-# sd_notify (readiness and the watchdog under systemd).
-build=(build-essential cmake pkg-config libssl-dev libsystemd-dev
+# libssl-dev only because Paho's CMake package insists on finding OpenSSL.
+build=(build-essential cmake pkg-config libssl-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev libserialport-dev nlohmann-json3-dev libtomlplusplus-dev)
 # To run the demo: its own Mosquitto, and mosquitto_sub to watch it.
 demo=(mosquitto mosquitto-clients)

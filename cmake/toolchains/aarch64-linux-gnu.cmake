@@ -19,7 +19,7 @@ set(CMAKE_CXX_COMPILER ${HEMS_CROSS_TRIPLE}-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE ${HEMS_CROSS_TRIPLE})
 set(CMAKE_FIND_USE_PACKAGE_REGISTRY OFF)
 
-# pkg-config (libserialport, libsystemd, OpenSSL for Paho) reads only the arm64 .pc files and the
+# pkg-config (libserialport, OpenSSL for Paho) reads only the arm64 .pc files and the
 # arch-independent ones; a PKG_CONFIG_PATH from the environment would bring the machine's own.
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/${HEMS_CROSS_TRIPLE}/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")

@@ -63,6 +63,11 @@ Result<Bytes> read_available_from(int fd, FdKind kind, const std::string& what) 
     const ssize_t got = read_some(fd, kind, buffer.data(), buffer.size());
     if (got > 0) {
       out.insert(out.end(), buffer.begin(), buffer.begin() + got);
+      // A short read has emptied what the kernel held: asking again would only return EAGAIN,
+      // one more system call for every line the dongle writes. Anything that arrives later
+      // wakes the loop's poll(2) again.
+      if (static_cast<std::size_t>(got) < buffer.size())
+        break;
       continue;
     }
     if (got < 0 && errno == EINTR)

@@ -6,6 +6,7 @@
 // mqtt:// form, subscriptions re-applied after each reconnect (clean session), counting the
 // messages Paho drops silently, and a guarantee that the Handler is not called after stop().
 
+#include <MQTTAsync.h>
 #include <fcntl.h>
 #include <mqtt/async_client.h>
 #include <unistd.h>
@@ -109,6 +110,21 @@ std::string describe_connect_failure(int return_code, const ServerAddress& serve
          ", and a broker that requires client certificates needs cert_file and key_file";
 }
 
+// Paho initialises OpenSSL when it creates its first client unless told otherwise, and that
+// initialisation (every algorithm, the error strings, openssl.cnf) makes libcrypto the largest
+// part of the daemon's resident memory: about 3 MB of a 11.6 MB RSS. A plain mqtt:// link never
+// uses it. When the first client speaks TLS, Paho's initialisation stays as it was; otherwise
+// it is left out, and should a later client in the same process speak TLS, OpenSSL (1.1 and
+// later) initialises itself when that client creates its first SSL context.
+void init_paho_once(bool tls) {
+  static std::once_flag once;
+  std::call_once(once, [tls] {
+    MQTTAsync_init_options options = MQTTAsync_init_options_initializer;
+    options.do_openssl_init = tls ? 1 : 0;
+    MQTTAsync_global_init(&options);
+  });
+}
+
 // State the Paho callbacks touch. Callbacks hold a shared_ptr to it, so it outlives the client
 // object even when a callback is still running on a Paho thread during teardown.
 struct SharedState : ::mqtt::iaction_listener {
@@ -203,6 +219,7 @@ class PahoClient final : public Client {
       shared_->tls =
           TlsSetup{address->host, options_.ca_file, options_.cert_file, options_.key_file};
     }
+    init_paho_once(tls_);
     try {
       const auto create_options =
           ::mqtt::create_options_builder()

@@ -300,6 +300,13 @@ Result<SimOptions> parse_options(std::span<const std::string> args) {
       if (!v)
         return std::unexpected(v.error());
       o.state_file = std::string(*v);
+    } else if (name == "--write-log") {
+      auto v = value();
+      if (!v)
+        return std::unexpected(v.error());
+      if (v->empty())
+        return bad(*v);
+      o.write_log = std::string(*v);
     } else {
       return fail("unknown option '" + name + "' (see --help)");
     }
@@ -330,6 +337,8 @@ std::string usage_text() {
          "                       writes hex payloads (RL7023 Stick-D/DSS); implies --payload hex\n"
          "  --rbid ID  --password PW  --channel HEX  --pan-id HEX  --meter-mac HEX16\n"
          "  --speed F  --seed N  --state-file PATH\n"
+         "  --write-log PATH   append '<unix time with ns> <hex>' for every meter answer (ERXUDP)\n"
+         "                     just before it is written, to time it end to end\n"
          "  meter: --unit HEX  --digits N  --coefficient N | --no-coefficient  --energy-start RAW\n"
          "         --pv  --single-phase  --infc  --clock-start YYYY-MM-DDTHH:MM:SS\n"
          "  --fault T:KIND[:SECONDS]  at T simulated seconds, lasting SECONDS (default 30):\n"

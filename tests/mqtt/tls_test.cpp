@@ -149,6 +149,23 @@ TEST_F(TlsTest, PublishSubscribeRoundTripWithTheServersCa) {
   EXPECT_FALSE(client->connected());
 }
 
+// The first client of a process decides whether Paho initialises OpenSSL; after a plain
+// mqtt:// client it does not, and a TLS client must still work (OpenSSL initialises itself).
+// Run alone (--gtest_filter), this is the first client of the process.
+TEST_F(TlsTest, WorksWhenAPlainClientCameFirst) {
+  // Created, never started: Paho's initialisation happens when the first client is made.
+  mqtt::ClientOptions plain_options;
+  plain_options.server_uri = "mqtt://127.0.0.1:1883";
+  plain_options.client_id = unique_id("plain-first");
+  auto plain = mqtt::make_paho_client(plain_options);
+  ASSERT_FALSE(plain->connected());
+  TlsMosquittoBroker broker;
+  auto client = start_client(options_for(broker, "after-plain"));
+  ASSERT_TRUE(wait_connected()) << ::testing::PrintToString(handler_.events()) << broker.log();
+  ASSERT_TRUE(round_trip(*client, "hems-test/tls/after-plain", "tls"));
+  client->stop(milliseconds{5000});
+}
+
 TEST_F(TlsTest, ReconnectsOverTlsAfterBrokerRestartAndSubscribesAgain) {
   TlsMosquittoBroker broker;
   auto client = start_client(options_for(broker, "restart"));

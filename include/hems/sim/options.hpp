@@ -73,6 +73,9 @@ struct SimOptions {
   std::optional<std::chrono::sys_seconds> clock_start;
   std::vector<FaultSpec> faults;
   std::optional<std::string> state_file;
+  // Appends when each meter answer was written to the client (sim/write_log.hpp), for latency
+  // benchmarks.
+  std::optional<std::string> write_log;
 };
 
 // Parses the command line arguments (without the program name).

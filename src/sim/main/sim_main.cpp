@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <string>
@@ -12,6 +15,7 @@
 
 #include "endpoint.hpp"
 #include "hems/sim/simulator.hpp"
+#include "hems/sim/write_log.hpp"
 #include "shell.hpp"
 #include "state_file.hpp"
 
@@ -75,6 +79,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hems2mqtt-sim: %s\n", ready.error().message.c_str());
     return 1;
   }
+  std::FILE* write_log = nullptr;
+  if (options.write_log) {
+    write_log = std::fopen(options.write_log->c_str(), "a");
+    if (write_log == nullptr) {
+      std::fprintf(stderr, "hems2mqtt-sim: cannot open %s: %s\n", options.write_log->c_str(),
+                   std::strerror(errno));
+      return 1;
+    }
+  }
   print("READY " + *ready);
 
   bool stdin_open = true;
@@ -119,8 +132,18 @@ int main(int argc, char** argv) {
       sim.receive(events.input, now);
     sim.tick(now);
     auto out = sim.take_output(now);
-    if (!out.empty())
+    if (!out.empty()) {
+      // The time is taken before the write and logged after it, so logging adds no delay.
+      const auto written = std::chrono::system_clock::now();
       endpoint->write(out);
+      if (write_log != nullptr) {
+        if (auto entry = write_log_entry(out, written)) {
+          std::fputs(entry->c_str(), write_log);
+          std::fputc('\n', write_log);
+          std::fflush(write_log);
+        }
+      }
+    }
     for (const auto& line : sim.take_log())
       print(line);
 
@@ -146,6 +169,8 @@ int main(int argc, char** argv) {
   }
   for (const auto& line : sim.take_log())
     print(line);
+  if (write_log != nullptr)
+    std::fclose(write_log);
   print("exiting");
   return 0;
 }

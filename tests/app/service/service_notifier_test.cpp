@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -99,6 +100,42 @@ TEST_F(Notifier, NoWatchdogWhenNotAskedOrAskedOfAnotherProcess) {
   ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
   ::setenv("WATCHDOG_USEC", "not a number", 1);
   EXPECT_EQ(make_service_notifier()->watchdog_interval(), std::nullopt);
+}
+
+// systemd may name a socket in the abstract namespace: '@' stands for the leading NUL byte.
+TEST_F(Notifier, SendsToAnAbstractSocket) {
+  const std::string name = "hems-notify-test-" + std::to_string(::getpid());
+  const int abstract = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(abstract, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  ASSERT_EQ(::bind(abstract, reinterpret_cast<sockaddr*>(&addr), length), 0);
+  ::setenv("NOTIFY_SOCKET", ("@" + name).c_str(), 1);
+  make_service_notifier()->ready();
+  pollfd p{abstract, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 5000), 1);
+  char buf[64];
+  const ssize_t n = ::recv(abstract, buf, sizeof buf, 0);
+  ::close(abstract);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)), "READY=1");
+}
+
+// A name that is neither a path nor abstract is refused, not sent somewhere relative.
+// From inside the socket's directory, so that a relative send would reach it.
+TEST_F(Notifier, RelativeSocketNameSendsNothing) {
+  char cwd[4096];
+  ASSERT_NE(::getcwd(cwd, sizeof cwd), nullptr);
+  ASSERT_EQ(::chdir(dir_.c_str()), 0);
+  ::setenv("NOTIFY_SOCKET", "notify", 1);
+  auto notifier = make_service_notifier();
+  EXPECT_TRUE(notifier->enabled());
+  notifier->ready();
+  const auto received = receive(200ms);
+  ASSERT_EQ(::chdir(cwd), 0);
+  EXPECT_EQ(received, std::nullopt);
 }
 
 TEST_F(Notifier, WithoutNotifySocketNothingIsSentAndNothingIsAsked) {
