@@ -35,6 +35,8 @@ fi
 build=$(cd "$1" && pwd)
 what=${2:-all}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 bridge_bin=$build/src/app/hems2mqtt
 sim_bin=$build/src/sim/hems2mqtt-sim
 readings=${READINGS:-1000}
@@ -69,23 +71,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "e2e $(date +%H:%M:%S): $*" >&2; }
-now_ns() { date +%s%N; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for() {
-  local seconds=$1
-  shift
-  local deadline=$(($(now_ns) + seconds * 1000000000))
-  until "$@"; do
-    [ "$(now_ns)" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 rollup_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/smaps_rollup"; }
 private_kb() { awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" { kb += $2 } END { print kb }' \
   "/proc/$1/smaps_rollup"; }
-# Time on CPU of every thread, in microseconds (schedstat counts nanoseconds).
-cpu_us() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ ns += $1 } END { printf "%d", ns / 1000 }'; }
 # User and system time of the whole process in clock ticks (fields 14 and 15 of stat), and the
 # context switches of every thread: where the CPU time goes, in user code or in the kernel.
 ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"; }
@@ -109,34 +97,15 @@ machine_line() {
     "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -r)"
 }
 
-start_broker() {
-  local dir=$1
-  broker_pid=
-  for _ in $(seq 20); do
-    port=$((20000 + RANDOM % 40000))
-    port_in_use "$port" && continue
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" \
-      >"$dir/mosquitto.conf"
-    /usr/sbin/mosquitto -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
-    broker_pid=$!
-    if wait_for 5 port_in_use "$port"; then
-      pids+=("$broker_pid")
-      return 0
-    fi
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-    broker_pid=
-  done
-  log "could not start mosquitto on a free port"
-  exit 2
-}
-
 # --- meter: serial line -> subscriber -----------------------------------------------------------
 run_meter() {
   local dir=$out/meter
   mkdir -p "$dir"
   rm -f "$dir/answers.log" "$dir/states.txt"
-  start_broker "$dir"
+  start_broker "$dir" || {
+    log "could not start mosquitto on a free port"
+    exit 2
+  }
 
   "$sim_bin" --pty "$dir/wisun" --speed "$sim_speed" --seed 7 --write-log "$dir/answers.log" \
     >"$dir/sim.log" 2>&1 &

@@ -22,6 +22,8 @@ if [ $# -ne 1 ] || [ ! -d "$1" ]; then
 fi
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 bridge_bin=$build/src/app/hems2mqtt
 sim_bin=$build/src/sim/hems2mqtt-sim
 budgets=${BUDGETS:-$here/budgets.txt}
@@ -64,39 +66,10 @@ forget() {
   pids=("${keep[@]}")
 }
 
-now_ns() { date +%s%N; }
 log() { echo "footprint: $*" >&2; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Polls `condition` (a command) every 50 ms until it succeeds or `seconds` pass.
-wait_for() {
-  local seconds=$1
-  shift
-  local deadline=$(($(now_ns) + seconds * 1000000000))
-  until "$@"; do
-    [ "$(now_ns)" -lt "$deadline" ] || return 1
-    sleep 0.05
-  done
-}
 
 # --- Mosquitto on a free loopback port (never 1883) -------------------------------------------
-broker_pid=
-for _ in $(seq 20); do
-  port=$((20000 + RANDOM % 40000))
-  port_in_use "$port" && continue
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" \
-    >"$work/mosquitto.conf"
-  /usr/sbin/mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
-  broker_pid=$!
-  if wait_for 5 port_in_use "$port"; then
-    pids+=("$broker_pid")
-    break
-  fi
-  kill "$broker_pid" 2>/dev/null || true
-  wait "$broker_pid" 2>/dev/null || true
-  broker_pid=
-done
-[ -n "$broker_pid" ] || {
+start_broker "$work" || {
   log "could not start mosquitto on a free port"
   exit 2
 }
@@ -127,13 +100,9 @@ level = "info"
 TOML
 
 clk_tck=$(getconf CLK_TCK)
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 # utime + stime of a process, in milliseconds (fields 14 and 15 after the command name).
 cpu_ms() { awk -v tck="$clk_tck" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tck) }' \
   "/proc/$1/stat"; }
-# Time on CPU of every thread, in microseconds (schedstat counts nanoseconds, not 10 ms ticks);
-# 0 when the kernel has no schedstat.
-cpu_us() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ ns += $1 } END { printf "%d", ns / 1000 }'; }
 # Proportional set size: shared library pages divided among the processes that map them.
 pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo -; }
 
