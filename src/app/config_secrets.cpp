@@ -26,20 +26,23 @@ void read_secret_file(const SecretFile& entry, LoadContext& context) {
                                        " are both set; use only one of them");
     return;
   }
-  std::ifstream in(entry.file, std::ios::binary);
-  if (!in) {
+  // Both a failed open and a failed read (a directory opens, then cannot be read) end here.
+  const auto unreadable = [&] {
     context.error(entry.file_name, "cannot read " + entry.file_name + " '" + entry.file +
                                        "': " + std::strerror(errno));
+  };
+  std::ifstream in(entry.file, std::ios::binary);
+  if (!in) {
+    unreadable();
     return;
   }
   std::string contents;
   try {
     contents.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   } catch (const std::ios_base::failure&) {
-    // Opening a directory works; reading it fails, and libstdc++'s filebuf throws then whatever
-    // the stream's exception mask says (errno is still EISDIR, or whatever read() set).
-    context.error(entry.file_name, "cannot read " + entry.file_name + " '" + entry.file +
-                                       "': " + std::strerror(errno));
+    // libstdc++'s filebuf throws on a failed read whatever the stream's exception mask says
+    // (errno is still EISDIR, or whatever read() set).
+    unreadable();
     return;
   }
   // Secret files usually end with a newline (echo, Docker and systemd credentials).
