@@ -86,7 +86,9 @@ class Bridge : public mqtt::Handler {
   void on_lan_event(LanEvent& event);
   void publish_lan_device(const std::string& id, bool force_discovery);
   void republish_lan();
-  void remember_lan_discovery();
+  void remember_lan_discovery();  // soon: see lan_bookkeeping_
+  void lan_bookkeeping(bool devices_changed, bool discovery_changed, TimePoint now);
+  void flush_lan_bookkeeping();
   void save_announced(std::string_view file, const std::vector<ha::DiscoveryMessage>& messages);
   void forget_stale_lan_discovery();
 
@@ -111,6 +113,12 @@ class Bridge : public mqtt::Handler {
   std::unique_ptr<lan::UdpTransport> socket_;
   Alarm heartbeat_;   // refreshes the health file while connected to the broker
   Alarm reopen_lan_;  // tries UDP 3610 again after it could not be opened
+  // A house's appliances answer discovery within a second or two: the device list and the file of
+  // discovery topics, each a function of every device, are written once for such a burst instead
+  // of once per device (250 objects made that 250 lists and files of growing size).
+  Alarm lan_bookkeeping_;
+  bool lan_devices_dirty_ = false;
+  bool lan_discovery_dirty_ = false;
   std::vector<Timed*> timed_;
   std::optional<io::Loop::TimerId> timer_;
   int serial_fd_ = -1;

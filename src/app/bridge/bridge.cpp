@@ -17,6 +17,7 @@ Bridge::Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt
       state_(config_),
       heartbeat_([this](TimePoint now) { heartbeat(now); }),
       reopen_lan_([this](TimePoint now) { open_socket(now); }),
+      lan_bookkeeping_([this](TimePoint) { flush_lan_bookkeeping(); }),
       meter_announced_(state_.load_announced(kMeterDiscoveryFile)),
       bridge_announced_(state_.load_announced(kBridgeDiscoveryFile)),
       lan_remembered_(state_.load_announced(kLanDiscoveryFile)) {
@@ -37,6 +38,7 @@ Bridge::Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt
                                      AllowSet(config_.lan.allow_set));
     timed_.push_back(lan_.get());
     timed_.push_back(&reopen_lan_);
+    timed_.push_back(&lan_bookkeeping_);
   }
   timed_.push_back(&heartbeat_);
 }
@@ -77,6 +79,7 @@ void Bridge::shutdown() {
   heartbeat_.disarm();
   state_.remove_heartbeat();
   log(Level::info, "shutting down");
+  flush_lan_bookkeeping();  // what a restart needs to remember, and the last device list
   if (meter_) {
     meter_->stop(loop_.now());
     drain();  // the session's goodbye to the meter goes out before the transport closes

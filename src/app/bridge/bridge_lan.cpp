@@ -1,6 +1,8 @@
 // The LAN half of the shell: the UDP 3610 socket, and the LAN link's events carried out
 // (datagrams sent) or presented (MQTT).
 
+#include <utility>
+
 #include "hems/app/bridge.hpp"
 #include "hems/app/lan_discovery_memory.hpp"
 #include "hems/app/lan_presenter.hpp"
@@ -13,6 +15,8 @@ namespace {
 constexpr Duration kReopenSocketAfter = seconds(60);
 // Datagrams read per wake-up: a flood from a hostile sender cannot stall the loop.
 constexpr int kMaxDatagramsPerWakeup = 64;
+// How long changes to the device list and the discovery file gather before they are written.
+constexpr Duration kLanBookkeepingDelay = seconds(1);
 
 }  // namespace
 
@@ -71,7 +75,7 @@ void Bridge::on_lan_event(LanEvent& event) {
             log(Level::debug, "LAN: send to " + e.to + " failed: " + sent.error().message);
         } else if constexpr (std::is_same_v<T, lan_link::DeviceFound>) {
           publish_lan_device(e.id, e.added);
-          publish_devices();
+          lan_bookkeeping(true, false, loop_.now());
         } else if constexpr (std::is_same_v<T, lan_link::StateChanged>) {
           publish(lan_state_message(config_, lan_->devices().at(e.id)));
         } else if constexpr (std::is_same_v<T, lan_link::AvailabilityChanged>) {
@@ -104,9 +108,25 @@ void Bridge::publish_lan_device(const std::string& id, bool force_discovery) {
 }
 
 void Bridge::remember_lan_discovery() {
-  save_announced(
-      kLanDiscoveryFile,
-      lan_topics_to_remember(lan_remembered_, lan_discovery_told(lan_announced_), lan_settled_));
+  lan_bookkeeping(false, true, loop_.now());
+}
+
+void Bridge::lan_bookkeeping(bool devices_changed, bool discovery_changed, TimePoint now) {
+  lan_devices_dirty_ = lan_devices_dirty_ || devices_changed;
+  lan_discovery_dirty_ = lan_discovery_dirty_ || discovery_changed;
+  if (!lan_bookkeeping_.armed())
+    lan_bookkeeping_.arm(now + kLanBookkeepingDelay);
+}
+
+void Bridge::flush_lan_bookkeeping() {
+  lan_bookkeeping_.disarm();
+  if (std::exchange(lan_devices_dirty_, false))
+    publish_devices();
+  if (std::exchange(lan_discovery_dirty_, false)) {
+    save_announced(
+        kLanDiscoveryFile,
+        lan_topics_to_remember(lan_remembered_, lan_discovery_told(lan_announced_), lan_settled_));
+  }
 }
 
 // Once the devices present at start have all been found: entities of earlier runs that no device

@@ -338,5 +338,28 @@ TEST_F(LanWiring, DiscoveryTopicsOfEarlierIdsAreRemovedOnceDiscoverySettled) {
   EXPECT_EQ(listed, current) << "the file lists what is announced now";
 }
 
+TEST_F(LanWiring, ABurstOfDevicesIsListedAndRememberedOnceNotPerDevice) {
+  constexpr std::size_t kNodes = 12;
+  for (std::size_t i = 0; i < kNodes; ++i)
+    add_aircon("192.0.2." + std::to_string(20 + i), static_cast<std::uint8_t>(i + 1));
+  start(lan_config(), sim_options());
+  const json list = devices(kNodes);
+  ASSERT_EQ(list.size(), kNodes);
+  // Each list names every device: one per device found made 12 lists of growing size.
+  EXPECT_LE(mqtt_->on("hems2mqtt/bridge/devices").size(), 3u);
+
+  const auto file = dir_.path() / std::string(app::kLanDiscoveryFile);
+  ASSERT_TRUE(run([&] {
+    std::ifstream in(file);
+    std::set<std::string> listed;
+    for (std::string line; std::getline(in, line);)
+      listed.insert(line);
+    std::set<std::string> announced;
+    for (const auto& [device, e] : entities_by_device())
+      announced.insert(e.topics.begin(), e.topics.end());
+    return entities_by_device().size() == kNodes && listed == announced;
+  })) << "the file lists every device's topics once the burst is over";
+}
+
 }  // namespace
 }  // namespace hems::test
