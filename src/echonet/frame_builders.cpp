@@ -38,4 +38,10 @@ Frame make_infc_response(const Frame& infc) {
   return response;
 }
 
+bool is_instance_list_notification(const Frame& frame) {
+  constexpr std::uint8_t kInstanceList = 0xD5;
+  return frame.esv == esv::inf && frame.seoj.group == kNodeProfile.group &&
+         frame.seoj.cls == kNodeProfile.cls && frame.find(kInstanceList) != nullptr;
+}
+
 }  // namespace hems::echonet

@@ -108,6 +108,17 @@ void Session::send_frame(Bytes frame, TimePoint now) {
   pump_sends(now);
 }
 
+void Session::meter_announced(TimePoint now) {
+  // Only the settle hold ends early; a retry pause that replaced it stays.
+  if (!settle_until_ || sends_.held_until() != settle_until_ || now >= *settle_until_)
+    return;
+  settle_until_.reset();
+  log(LogLevel::debug, "the meter announced itself; no need to wait out the settle time");
+  sends_.hold(now);
+  if (sends_.release(now))
+    pump_sends(now);
+}
+
 bool Session::ready_to_send() const {
   return status_.state == LinkState::joined && !status_.transmit_limited && !sends_.held();
 }

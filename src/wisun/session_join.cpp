@@ -177,7 +177,8 @@ void Session::joined(TimePoint now) {
   actions_.emplace_back(SavePan{*target_});
   command_timeouts_ = 0;
   sends_.reset_failures();
-  sends_.hold(now + config_.settle_after_join);
+  settle_until_ = now + config_.settle_after_join;
+  sends_.hold(*settle_until_);
 }
 
 void Session::terminated(TimePoint now, std::string detail) {

@@ -59,6 +59,28 @@ TEST(MakeSetC, MatchesReferenceRecipe) {
   EXPECT_EQ(encode(frame), hex("10 81 12 34 05 FF 01 02 88 01 61 01 E5 01 01"));
 }
 
+TEST(InstanceListNotification, TheMetersAnnouncementAfterAJoin) {
+  // As a meter multicast it to FF02::1 right after the join, in a dongle log.
+  auto meter = decode(hex("108103610EF0010EF0017301D50401028801"));
+  ASSERT_TRUE(meter) << meter.error().message;
+  EXPECT_TRUE(is_instance_list_notification(*meter));
+}
+
+TEST(InstanceListNotification, OtherFramesAreNot) {
+  // The same property in an answer to a Get, not a notification.
+  auto answer = decode(hex("108103610EF0010EF0017201D50401028801"));
+  ASSERT_TRUE(answer);
+  EXPECT_FALSE(is_instance_list_notification(*answer));
+  // A notification from the meter object, not the node profile.
+  auto pushed = decode(hex("108100010288010EF0017301E70400000278"));
+  ASSERT_TRUE(pushed);
+  EXPECT_FALSE(is_instance_list_notification(*pushed));
+  // The node profile notifying something else (its operating status).
+  auto status = decode(hex("108100010EF0010EF0017301800130"));
+  ASSERT_TRUE(status);
+  EXPECT_FALSE(is_instance_list_notification(*status));
+}
+
 TEST(Decode, GetResWithOneProperty) {
   auto frame = decode(hex("1081000102880105FF017201E70400000278"));
   ASSERT_TRUE(frame) << frame.error().message;

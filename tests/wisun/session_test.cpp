@@ -50,6 +50,41 @@ TEST(Session, SingleHopScanJoinSendReceive) {
   EXPECT_EQ(h.last<FrameReceived>()->sender, kMeterIp);
 }
 
+// The instance list the meter multicasts after the join says its node is up: the first request
+// goes then, not at the end of the settle time.
+TEST(Session, TheMetersAnnouncementEndsTheSettleTime) {
+  Harness h;
+  h.init_single_hop();
+  h.scan_finds_meter_single_hop();
+  h.join_single_hop();
+  const std::size_t writes_before = h.writes.size();
+  h.session.send_frame(bytes_of(kGetE7), h.now);
+  h.collect();
+  ASSERT_EQ(h.writes.size(), writes_before) << "held for the settle time";
+  h.session.meter_announced(h.now);
+  h.collect();
+  ASSERT_EQ(h.writes.size(), writes_before + 1);
+  EXPECT_EQ(h.last_write(), std::string("SKSENDTO 1 ") + kMeterIp + " 0E1A 1 000E " + kGetE7);
+}
+
+TEST(Session, TheMetersAnnouncementDoesNotCutARetryPause) {
+  Harness h;
+  h.init_single_hop();
+  h.scan_finds_meter_single_hop();
+  h.join_single_hop();
+  h.session.send_frame(bytes_of(kGetE7), h.now);
+  h.advance(Duration(2000));
+  const std::size_t sent = h.writes.size();
+  ASSERT_TRUE(h.last_write().starts_with("SKSENDTO"));
+  h.feed(std::string("EVENT 21 ") + kMeterIp + " 01\r\nOK\r\n");  // the radio could not send
+  h.session.meter_announced(h.now);
+  h.collect();
+  EXPECT_EQ(h.writes.size(), sent) << "the retry pause holds";
+  h.advance(Duration(10000));
+  EXPECT_EQ(h.writes.size(), sent + 1) << "and the frame goes again after it";
+  EXPECT_TRUE(h.last_write().starts_with("SKSENDTO"));
+}
+
 TEST(Session, DualStackDetectedFromInfoUsesSideArguments) {
   Harness h;
   h.session.start(h.now);

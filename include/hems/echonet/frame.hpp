@@ -93,6 +93,10 @@ Bytes encode(const Frame& frame);
 // running past the end, and bytes left over after the last property.
 Result<Frame> decode(ByteView bytes);
 
+// A node profile's notification (INF) of its instance list (EPC D5): a node saying it is up, as a
+// smart meter does right after a B-route join.
+bool is_instance_list_notification(const Frame& frame);
+
 // A Get (0x62) asking for `epcs`, each with PDC 0.
 Frame make_get(std::uint16_t tid, Eoj seoj, Eoj deoj, std::span<const std::uint8_t> epcs);
 // A SetC (0x61) writing `properties`.

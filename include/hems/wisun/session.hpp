@@ -109,6 +109,10 @@ class Session {
   void send_frame(Bytes frame, TimePoint now);
   bool ready_to_send() const;
 
+  // The meter's ECHONET Lite node said it is up (the instance list it multicasts after a join):
+  // the rest of the settle time after the join is not needed, the first request goes now.
+  void meter_announced(TimePoint now);
+
   // The meter layer's verdicts: responses keep arriving / requests go unanswered.
   void report_meter_alive(TimePoint now);
   void report_meter_unresponsive(TimePoint now);
@@ -218,6 +222,7 @@ class Session {
   TimePoint transmit_limited_since_{};  // EVENT 32
   RecoveryLadder ladder_;
   SendGate sends_;
+  std::optional<TimePoint> settle_until_;  // the hold after the last join
 };
 
 }  // namespace hems::wisun

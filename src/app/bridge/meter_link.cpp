@@ -25,6 +25,13 @@ bool is_down_for_readers(wisun::LinkState state) {
          state == wisun::LinkState::waiting;
 }
 
+// What a meter multicasts once its ECHONET Lite node is up after a join. Only the B-route's own
+// PAN reaches this link.
+bool is_instance_list_announcement(ByteView payload) {
+  auto frame = echonet::decode(payload);
+  return frame && echonet::is_instance_list_notification(*frame);
+}
+
 }  // namespace
 
 MeterLink::MeterLink(wisun::SessionConfig session, meter::ReaderConfig reader)
@@ -150,6 +157,8 @@ void MeterLink::on_session_action(wisun::Action& action, TimePoint now) {
         } else if constexpr (std::is_same_v<T, wisun::CloseTransport>) {
           emit(meter_link::CloseTransport{});
         } else if constexpr (std::is_same_v<T, wisun::FrameReceived>) {
+          if (a.multicast && is_instance_list_announcement(a.payload))
+            session_.meter_announced(now);
           reader_.on_frame(a.payload, now);
         } else if constexpr (std::is_same_v<T, wisun::StateChanged>) {
           const bool up = is_up(a.state);
