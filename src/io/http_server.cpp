@@ -24,9 +24,6 @@ constexpr Duration kWriteRetry = std::chrono::milliseconds(20);
 // After accept(2) fails for want of descriptors or memory, the pending connection keeps the
 // listening socket readable: accepting pauses this long instead of spinning.
 constexpr Duration kAcceptPause = std::chrono::seconds(1);
-// How long a client may keep its end open after reading the answer before it is closed anyway:
-// it holds one of the few connections meanwhile.
-constexpr Duration kLinger = std::chrono::seconds(1);
 
 struct AddrInfoDeleter {
   void operator()(addrinfo* list) const { ::freeaddrinfo(list); }
@@ -254,7 +251,7 @@ void HttpServer::flush(Id id) {
   // overtake the answer.
   ::shutdown(connection.fd, SHUT_WR);
   loop_.cancel(connection.deadline);
-  connection.deadline = loop_.call_after(kLinger, [this, id] { close(id, ""); });
+  connection.deadline = loop_.call_after(options_.linger, [this, id] { close(id, ""); });
 }
 
 void HttpServer::close(Id id, const std::string& why) {

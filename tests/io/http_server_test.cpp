@@ -216,7 +216,9 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
 }
 
 TEST_F(HttpServerTest, AClientThatKeepsItsEndOpenIsClosedSoonAfterItsAnswer) {
-  auto server = open_server();  // a deadline of 10 s, far beyond the linger after the answer
+  HttpServerOptions options;
+  options.linger = std::chrono::milliseconds(50);  // the deadline stays 10 s, far beyond it
+  auto server = open_server(options);
   ASSERT_TRUE(server);
   const int fd = connect_to(*server);
   send_text(fd, "GET /hello HTTP/1.0\r\n\r\n");

@@ -29,6 +29,9 @@ struct HttpServerOptions {
   std::size_t max_connections = 8;
   // From accept to close: the time a client has to send its request and read the answer.
   Duration connection_deadline = std::chrono::seconds(10);
+  // How long a client may keep its end open after it has the whole answer, holding one of the
+  // few connections, before it is closed anyway.
+  Duration linger = std::chrono::seconds(1);
 };
 
 using HttpHandler = std::function<http::Response(const http::Request&)>;
