@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <expected>
 #include <utility>
 #include <variant>
@@ -139,7 +140,9 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::on_listen_readable() {
-  for (;;) {
+  // At most a backlog's worth per turn: a flood of connections must not hold the loop, whose
+  // poll(2) comes back here at once while more are waiting.
+  for (int accepted = 0; accepted < kBacklog; ++accepted) {
     sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length,
@@ -206,7 +209,14 @@ void HttpServer::on_readable(Id id) {
   }
   const http::ParseResult result = connection.parser.feed(std::string_view(buffer, size));
   if (const auto* request = std::get_if<http::Request>(&result)) {
-    const http::Response response = handler_(*request);
+    http::Response response;
+    try {
+      response = handler_(*request);
+    } catch (const std::exception& e) {
+      // One failed answer must not end the daemon: the loop would pass the exception on.
+      log_(LogLevel::error, "HTTP: answering " + request->path + " failed: " + e.what());
+      response = http::error_response(500);
+    }
     log_(LogLevel::trace,
          "HTTP: " + std::string(request->method == http::Method::head ? "HEAD" : "GET") + " " +
              request->path + " from " + connection.peer + ": " + std::to_string(response.status));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ class HttpServerTest : public ::testing::Test {
         [this](const http::Request& request) {
           requests_.push_back(request.path);
           http::Response response;
+          if (request.path == "/throw")
+            throw std::runtime_error("no answer today");
           if (request.path == "/large") {
             response.body = std::string(kLargeBody, 'x');
             return response;
@@ -239,6 +242,15 @@ TEST_F(HttpServerTest, AnAnswerLargerThanTheSocketBufferIsWrittenWhole) {
   ASSERT_EQ(answer.size(), head.size() + kLargeBody);
   EXPECT_EQ(answer.substr(0, head.size()), head);
   EXPECT_EQ(answer.find_first_not_of('x', head.size()), std::string::npos);
+}
+
+TEST_F(HttpServerTest, AHandlerThatThrowsGives500AndTheServerServesOn) {
+  auto server = open_server();
+  ASSERT_TRUE(server);
+  EXPECT_THAT(exchange(*server, "GET /throw HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.1 500 Internal Server Error\r\n"));
+  EXPECT_TRUE(logged("HTTP: answering /throw failed: no answer today"));
+  EXPECT_THAT(exchange(*server, "GET /hello HTTP/1.0\r\n\r\n"), StartsWith("HTTP/1.1 200 OK"));
 }
 
 TEST_F(HttpServerTest, ARequestInManyPiecesIsServed) {
