@@ -2,7 +2,7 @@
 # Builds one fuzz target with AFL++ and fuzzes it for a fixed time, niced, on one core.
 # Usage: fuzz/run.sh TARGET SECONDS
 #   TARGET: fuzz_stream_parser, fuzz_echonet_decode, fuzz_mqtt_request, fuzz_config,
-#           fuzz_lan_datagram or fuzz_session_events
+#           fuzz_lan_datagram, fuzz_session_events or fuzz_http_request
 # Build dir: build-afl (override with BUILD_DIR). Inputs: the committed corpus
 # (fuzz/corpus/<target>/) and the seeds (fuzz/seeds/<target>/); dictionary fuzz/<target>.dict.
 # Findings go to fuzz/findings-<target>/ (ignored by git); a rerun resumes them. Afterwards

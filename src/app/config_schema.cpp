@@ -57,6 +57,7 @@ const std::array kKeys{
     KeySpec{"lan", "timeout", HEMS_NUMBER(lan.timeout)},
     KeySpec{"lan", "names", HEMS_MAP(lan.names)},
     KeySpec{"lan", "allow_set", HEMS_OPTIONAL_LIST(lan.allow_set)},
+    KeySpec{"http", "listen", HEMS_STRING(http.listen)},
     KeySpec{"log", "level", HEMS_STRING(log.level)},
 };
 
@@ -68,7 +69,7 @@ const std::array kKeys{
 #undef HEMS_MAP
 #undef HEMS_OPTIONAL_LIST
 
-constexpr std::array<std::string_view, 4> kSections{"mqtt", "meter", "lan", "log"};
+constexpr std::array<std::string_view, 5> kSections{"mqtt", "meter", "lan", "http", "log"};
 
 std::string upper(std::string_view text) {
   std::string out(text);

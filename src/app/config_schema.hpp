@@ -38,7 +38,7 @@ struct KeySpec {
 // Every key, grouped by section in the order the sections are rendered.
 std::span<const KeySpec> all_keys();
 
-// The section names ("mqtt", "meter", "lan", "log").
+// The section names ("mqtt", "meter", "lan", "http", "log").
 std::span<const std::string_view> all_sections();
 
 const KeySpec* find_key(std::string_view section, std::string_view key);

@@ -9,6 +9,7 @@
 
 #include "config_steps.hpp"
 #include "hems/app/allow_set.hpp"
+#include "hems/http/listen_address.hpp"
 #include "hems/mqtt/server_uri.hpp"
 
 namespace hems::app::detail {
@@ -248,12 +249,20 @@ void validate_lan(const LanConfig& lan, LoadContext& context) {
   validate_allow_set(lan, context);
 }
 
+void validate_http(const HttpConfig& config, LoadContext& context) {
+  if (config.listen.empty())
+    return;  // off
+  if (auto address = http::parse_listen_address(config.listen); !address)
+    context.error("http.listen", "http.listen " + address.error().message);
+}
+
 }  // namespace
 
 void validate(const Config& config, LoadContext& context) {
   validate_mqtt(config.mqtt, context);
   validate_meter(config.meter, context);
   validate_lan(config.lan, context);
+  validate_http(config.http, context);
   if (!one_of(config.log.level, kLogLevels)) {
     context.error("log.level",
                   "log.level '" + config.log.level + "' is not one of " + joined(kLogLevels));

@@ -175,10 +175,12 @@ void Reader::transmit(TimePoint now) {
 void Reader::on_timer(TimePoint now) {
   if (in_flight_ && now >= in_flight_->deadline) {
     if (in_flight_->tries_left > 0) {
+      ++counts_.retries;
       log(LogLevel::debug, "no answer from the meter; sending the request again");
       transmit(now);
       return;
     }
+    ++counts_.unanswered;
     log(LogLevel::warning,
         "the meter did not answer a request after " + std::to_string(config_.tries) + " tries");
     if (!in_flight_->raw_id.empty()) {
@@ -244,6 +246,7 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
   Request request = std::move(*in_flight_);
   in_flight_.reset();
   misses_ = 0;
+  ++(echonet::is_failure_esv(reply.esv) ? counts_.refused : counts_.answered);
   earliest_send_ = now + config_.min_gap;
   actions_.emplace_back(MeterAlive{});
   if (!request.raw_id.empty()) {

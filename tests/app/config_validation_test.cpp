@@ -166,6 +166,27 @@ TEST_F(ConfigTest, LogLevelMustBeKnown) {
                          "debug | trace"));
 }
 
+TEST_F(ConfigTest, HttpListenIsOffByDefaultAndTakesHostPortOrBracketedIpv6) {
+  auto off = load(kMeterSection);
+  ASSERT_TRUE(off.has_value()) << off.error().front().to_string();
+  EXPECT_EQ(off->http.listen, "");
+  auto v4 = load(std::string(kMeterSection) + "[http]\nlisten = \"127.0.0.1:9810\"\n");
+  ASSERT_TRUE(v4.has_value()) << v4.error().front().to_string();
+  EXPECT_EQ(v4->http.listen, "127.0.0.1:9810");
+  auto v6 = load(kMeterSection, Env{{"HEMS2MQTT_HTTP_LISTEN", "[::1]:9810"}});
+  ASSERT_TRUE(v6.has_value()) << v6.error().front().to_string();
+  EXPECT_EQ(v6->http.listen, "[::1]:9810");
+}
+
+TEST_F(ConfigTest, HttpListenMustBeAnAddressWithAPort) {
+  EXPECT_THAT(problems(std::string(kMeterSection) + "[http]\nlisten = \"127.0.0.1\"\n"),
+              HasProblem(at(5), "http.listen '127.0.0.1' needs a port, e.g. 127.0.0.1:9810"));
+  EXPECT_THAT(problems(std::string(kMeterSection) + "[http]\nlisten = \"::1:9810\"\n"),
+              HasProblem(at(5), "http.listen '::1:9810': write an IPv6 address in brackets"));
+  EXPECT_THAT(problems(kMeterSection, Env{{"HEMS2MQTT_HTTP_LISTEN", "localhost:99999"}}),
+              HasProblem(at(0), "http.listen 'localhost:99999': the port must be a number"));
+}
+
 TEST_F(ConfigTest, LanTimeoutMustBePositive) {
   EXPECT_THAT(problems(std::string(kMeterSection) + "[lan]\ntimeout = 0\n"),
               HasProblem(at(5), "lan.timeout must be greater than 0"));

@@ -237,6 +237,23 @@ TEST_F(ReaderTest, RetriesWithTheSameTidThenReportsUnresponsive) {
   EXPECT_EQ(unresponsive, 1);
 }
 
+TEST_F(ReaderTest, CountsHowRequestsEnded) {
+  config.tries = 3;
+  reader.emplace(config);
+  start_and_settle();  // the identity answer is a Get_SNA (no D3), the first poll's a Get_Res
+  RequestCounts counts = reader->request_counts();
+  EXPECT_EQ(counts.refused, 1u);
+  EXPECT_EQ(counts.answered, 1u);
+  EXPECT_EQ(counts.unanswered, 0u);
+  EXPECT_EQ(counts.retries, 0u);
+  advance(Duration(10000));  // the next poll, never answered: two more tries, then given up
+  advance(Duration(36000));
+  counts = reader->request_counts();
+  EXPECT_EQ(counts.retries, 2u);
+  EXPECT_EQ(counts.unanswered, 1u);
+  EXPECT_EQ(counts.answered, 1u);
+}
+
 TEST_F(ReaderTest, AnswersInfcAndTakesFixedValuesFromNotifications) {
   start_and_settle();
   // INFC with EA, TID 5 (REFERENCE.md section 16.4).

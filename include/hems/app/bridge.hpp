@@ -19,9 +19,11 @@
 #include "hems/app/announced.hpp"
 #include "hems/app/config.hpp"
 #include "hems/app/health_report.hpp"
+#include "hems/app/http_endpoints.hpp"
 #include "hems/app/lan_link.hpp"
 #include "hems/app/meter_link.hpp"
 #include "hems/app/meter_presenter.hpp"
+#include "hems/app/metrics.hpp"
 #include "hems/app/request_router.hpp"
 #include "hems/app/state_dir.hpp"
 #include "hems/app/timed.hpp"
@@ -49,6 +51,8 @@ class Bridge : public mqtt::Handler {
   void shutdown();
   // One line for the service manager's status, e.g. "meter joined, MQTT connected".
   std::string status_summary() const;
+  // An HTTP request to the endpoint of [http] listen (/metrics, /health), answered as of now.
+  http::Response serve_http(const http::Request& request) const;
 
   // mqtt::Handler (called on Paho's threads: each only posts into the loop)
   void on_connected() override;
@@ -101,6 +105,7 @@ class Bridge : public mqtt::Handler {
   // bridge_serve.cpp: <base>/bridge/request/<name>
   void on_bridge_request(const route::BridgeRequest& request);
   HealthFacts health_facts() const;
+  MetricsFacts metrics_facts() const;
 
   Config config_;
   io::Loop& loop_;
@@ -126,6 +131,7 @@ class Bridge : public mqtt::Handler {
   bool mqtt_connected_ = false;
   bool stopping_ = false;
   mqtt::TakeoverDetector takeover_;
+  Metrics metrics_;
 
   // What subscribers were last told.
   std::string last_info_;

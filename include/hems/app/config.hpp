@@ -57,6 +57,11 @@ struct LanConfig {
   std::optional<std::vector<std::string>> allow_set;
 };
 
+struct HttpConfig {
+  // "host:port" or "[IPv6]:port" where /metrics and /health are served; "" = off.
+  std::string listen;
+};
+
 struct LogConfig {
   std::string level = "info";  // error | warning | info | debug | trace
 };
@@ -75,6 +80,7 @@ struct Config {
   MqttConfig mqtt;
   MeterConfig meter;
   LanConfig lan;
+  HttpConfig http;
   LogConfig log;
   std::string source_path;
   // Accepted but questionable settings (e.g. instant_interval under 10 s); not errors.

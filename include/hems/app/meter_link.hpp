@@ -115,6 +115,7 @@ class MeterLink final : public Timed {
   bool online() const { return online_; }
   bool single_phase() const { return single_phase_; }
   std::optional<TimePoint> last_reading_at() const { return last_reading_at_; }
+  const meter::RequestCounts& request_counts() const { return reader_.request_counts(); }
 
  private:
   struct PendingGet {

@@ -48,6 +48,14 @@ struct ReaderLog {
 using ReaderAction = std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterUnresponsive,
                                   MeterAlive, RawReply, ReaderLog>;
 
+// How the requests to the meter ended, since the reader was made: for the metrics.
+struct RequestCounts {
+  std::uint64_t answered = 0;    // with a success ESV
+  std::uint64_t refused = 0;     // with a failure ESV (SNA): the meter lacks a property asked for
+  std::uint64_t unanswered = 0;  // no answer after all tries
+  std::uint64_t retries = 0;     // sends after a request's first
+};
+
 // Reads the smart meter (class 0x0288) over an established link: identity first, then a poll
 // schedule with one request in flight, properties batched into one frame, a minimum gap between
 // requests, INF/INFC handling (INFC answered) and the plausibility checks. No I/O: frames in,
@@ -73,6 +81,7 @@ class Reader {
   const MeterIdentity& identity() const { return identity_; }
   const MeterValues& values() const { return values_; }
   bool link_up() const { return link_up_; }
+  const RequestCounts& request_counts() const { return counts_; }
 
  private:
   struct Request {
@@ -114,6 +123,7 @@ class Reader {
   std::optional<TimePoint> energy_due_;
   std::optional<TimePoint> fixed_due_;
   int misses_ = 0;
+  RequestCounts counts_;
   std::vector<ReaderAction> actions_;
 };
 

@@ -103,6 +103,7 @@ void Bridge::on_connected() {
                          config_.mqtt.client_id + "'");
     takeover_.on_connected(loop_.now());
     mqtt_connected_ = true;
+    ++metrics_.mqtt_connects;
     publish_online_state();
     heartbeat_.arm(loop_.now());
     settle();

@@ -103,6 +103,7 @@ void Bridge::on_meter_event(MeterEvent& event) {
         } else if constexpr (std::is_same_v<T, meter_link::ValuesRead>) {
           last_seen_ = local_iso8601_now();
           publish_meter_state(e.values);
+          metrics_.count_reading(e.update);
         } else if constexpr (std::is_same_v<T, meter_link::IdentityRead>) {
           publish_info();
           publish_devices();
@@ -110,6 +111,7 @@ void Bridge::on_meter_event(MeterEvent& event) {
           publish_meter_discovery(false);
         } else if constexpr (std::is_same_v<T, meter_link::LinkEvent>) {
           publish(link_event_message(config_, e.type, e.detail));
+          metrics_.count_link_event(e.type);
         } else if constexpr (std::is_same_v<T, meter_link::GetAnswered>) {
           publish(response_message(meter_topic(config_, "response"), e.transaction, true,
                                    meter_get_answer(meter_view(), e.keys), ""));

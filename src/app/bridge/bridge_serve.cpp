@@ -1,10 +1,12 @@
-// Requests to the bridge itself on <base>/bridge/request/<name>, answered from what it knows.
+// Requests to the bridge itself on <base>/bridge/request/<name> and on the HTTP endpoint,
+// answered from what it knows.
 
 #include <chrono>
 
 #include "hems/app/bridge.hpp"
 #include "hems/app/bridge_requests.hpp"
 #include "hems/app/log.hpp"
+#include "hems/version.hpp"
 
 namespace hems::app {
 
@@ -47,6 +49,24 @@ HealthFacts Bridge::health_facts() const {
     facts.lan_devices_total = count.total;
   }
   return facts;
+}
+
+MetricsFacts Bridge::metrics_facts() const {
+  MetricsFacts facts;
+  facts.health = health_facts();
+  facts.healthy = health_report(facts.health).healthy;
+  if (meter_) {
+    facts.rssi_dbm = meter_->status().rssi_dbm;
+    facts.requests = meter_->request_counts();
+  }
+  facts.version = kVersion;
+  return facts;
+}
+
+http::Response Bridge::serve_http(const http::Request& request) const {
+  return answer_http(request,
+                     HttpSources{[this] { return render_metrics(metrics_, metrics_facts()); },
+                                 [this] { return health_report(health_facts()); }});
 }
 
 std::string Bridge::status_summary() const {

@@ -15,6 +15,8 @@
 #include "hems/app/log.hpp"
 #include "hems/app/service_heartbeat.hpp"
 #include "hems/app/service_notifier.hpp"
+#include "hems/http/listen_address.hpp"
+#include "hems/io/http_server.hpp"
 #include "hems/io/known_dongles.hpp"
 #include "hems/io/serial_ports.hpp"
 #include "hems/io/signals.hpp"
@@ -67,6 +69,25 @@ mqtt::ClientOptions mqtt_options(const app::Config& config) {
   o.will =
       mqtt::Message{config.mqtt.base_topic + "/bridge/state", R"({"state":"offline"})", 1, true};
   return o;
+}
+
+// The endpoint of [http] listen, answered by the bridge; nullptr when the key is empty.
+Result<std::unique_ptr<io::HttpServer>> open_http(const app::Config& config, io::EventLoop& loop,
+                                                  const app::Bridge& bridge) {
+  if (config.http.listen.empty())
+    return nullptr;
+  auto address = http::parse_listen_address(config.http.listen);  // checked with the config
+  if (!address)
+    return fail("http.listen " + address.error().message);
+  auto server = io::HttpServer::open(
+      loop, io::HttpServerOptions{*address},
+      [&bridge](const http::Request& request) { return bridge.serve_http(request); },
+      [](LogLevel level, const std::string& text) { app::log(level, text); });
+  if (server) {
+    app::log(app::Level::info,
+             "serving /metrics and /health on http://" + (*server)->local_address());
+  }
+  return server;
 }
 
 // Which of stdout and stderr systemd connected to the journal. There, log lines carry syslog
@@ -146,6 +167,14 @@ int main(int argc, char** argv) {
     auto client = mqtt::make_paho_client(mqtt_options(*config));
     auto transport = io::make_transport(config->meter.device);
     app::Bridge bridge(*config, loop, std::move(client), std::move(transport));
+    // Before the bridge starts: a port that cannot be had stops the daemon at once, with the
+    // address in the message, instead of a bridge running without the endpoint it was asked for.
+    auto http_server = open_http(*config, loop, bridge);
+    if (!http_server) {
+      app::log(app::Level::error, http_server.error().message);
+      notifier->status(http_server.error().message);
+      return 1;
+    }
     app::ServiceHeartbeat service(loop, *notifier, [&] { return bridge.status_summary(); });
     io::on_termination_signals(loop, [&](int signo) {
       app::log(app::Level::info, signo == SIGINT ? "interrupted" : "terminated");
