@@ -19,12 +19,11 @@ demo=(mosquitto mosquitto-clients)
 # namespaces of the LAN tests; jq, python3-yaml and systemd (systemd-analyze) check the deployment
 # files; python3-jinja2 renders Home Assistant templates; Node.js and npm run the Node-RED flow and
 # the cross-check against the npm package echonet-lite, which npm fetches over HTTPS
-# (ca-certificates); Google Benchmark builds bench/; prometheus brings promtool, which checks the
-# daemon's /metrics (about 19 MB to download, 96 MB installed; the package is the whole Prometheus
-# server, and on a machine booted with systemd it also starts one on port 9090:
-# `systemctl disable --now prometheus` stops it, the tests need only promtool).
+# (ca-certificates); Google Benchmark builds bench/. promtool, which checks the daemon's /metrics,
+# is not installed: scripts/promtool.sh takes it out of Debian's prometheus package (installing
+# that would set up, and under systemd start, a whole Prometheus server).
 test=(libgtest-dev libgmock-dev libbenchmark-dev openssl iproute2 jq python3-yaml python3-jinja2
-  systemd ca-certificates prometheus)
+  systemd ca-certificates)
 
 packages=("${build[@]}" "${demo[@]}")
 case "${1:-}" in

@@ -17,6 +17,10 @@ case "$kind" in
 esac
 build=${BUILD_DIR:-$root/build${kind:+-$kind}}
 "$root/scripts/deps.sh" --test
+# promtool checks the daemon's /metrics; without it that test skips (and CI fails on the skip).
+if [ -z "${HEMS_PROMTOOL:-}" ] && HEMS_PROMTOOL=$("$root/scripts/promtool.sh" "$build/tools"); then
+  export HEMS_PROMTOOL
+fi
 
 selection=()
 if [ -z "$kind" ]; then
