@@ -321,9 +321,16 @@ echo
 
 # --- Budgets ----------------------------------------------------------------------------------
 over=0
+# A budget written `figure@BuildType` holds only for that CMake build type (the binary's size
+# depends on the optimisation level); one without a type holds for every build.
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
 if [ -f "$budgets" ]; then
   while read -r key limit _; do
     [[ -z "$key" || "$key" == \#* ]] && continue
+    if [[ "$key" == *@* ]]; then
+      [ "${key#*@}" = "$build_type" ] || continue
+      key=${key%@*}
+    fi
     value=${figure[$key]:-}
     if [ -z "$value" ]; then
       printf '  budget %-16s not measured\n' "$key"
