@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -184,6 +185,14 @@ void apply_section(std::string_view section, const toml::table& table, Config& c
 bool apply_file(Config& config, LoadContext& context) {
   if (std::ifstream probe(context.path()); !probe) {
     context.error_at_line(0, "cannot read the config file: " + std::string(std::strerror(errno)));
+    return false;
+  }
+  // A directory opens, and toml++ reads it as an empty file: every required key would then be
+  // reported missing, which points the wrong way.
+  if (std::error_code ec; std::filesystem::is_directory(context.path(), ec)) {
+    context.error_at_line(0, "is a directory, not a config file (give the file itself, e.g. " +
+                                 (std::filesystem::path(context.path()) / "config.toml").string() +
+                                 ")");
     return false;
   }
   toml::table root;

@@ -127,6 +127,16 @@ TEST_F(ConfigTest, MissingFileIsAProblemWithoutALine) {
               ::testing::StartsWith((dir_.path() / "absent.toml").string() + ": cannot read"));
 }
 
+TEST_F(ConfigTest, ADirectoryIsNamedAsOneNotReadAsAnEmptyFile) {
+  const std::string directory = dir_.path().string();
+  auto result = app::load_config(directory, {});
+  ASSERT_FALSE(result.has_value());
+  ASSERT_THAT(result.error(), SizeIs(1)) << "not a list of missing keys";
+  EXPECT_EQ(result.error()[0].line, 0);
+  EXPECT_THAT(result.error()[0].to_string(),
+              ::testing::StartsWith(directory + ": is a directory, not a config file"));
+}
+
 TEST_F(ConfigTest, SyntaxErrorReportsItsLine) {
   auto found = problems("[mqtt]\nserver = \"mqtt://x\"\nbase_topic = \n");
   ASSERT_THAT(found, SizeIs(1));
