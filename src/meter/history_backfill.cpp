@@ -42,16 +42,16 @@ void HistoryBackfill::set_through(MeterTime at) {
 void HistoryBackfill::on_boundary(MeterTime reported) {
   const MeterTime boundary = floor_half_hour(reported);
   const bool clock_went_back = latest_ && boundary < *latest_;
-  if (today_ && date_of(boundary) > *today_)
+  // The latest complete day is told after each start and after each of the meter's midnights.
+  if (!today_ || date_of(boundary) > *today_)
     latest_day_due_ = date_of(boundary) - std::chrono::days{1};
   if (!today_ || clock_went_back || date_of(boundary) > *today_)
     today_ = date_of(boundary);
   latest_ = boundary;
   paused_ = false;
   if (!through_) {
-    // The first start: the history begins here, and the latest complete day is told once.
+    // The first start: the history begins here.
     set_through(boundary);
-    latest_day_due_ = *today_ - std::chrono::days{1};
     return;
   }
   if (boundary < *through_) {
