@@ -71,11 +71,13 @@ void HistoryBackfill::on_boundary(MeterTime reported) {
     return;
   }
   if (running_) {
+    published_live_.insert(boundary);
     settle_losses();  // the backfill under way now reaches further, and may start later
     return;
   }
   running_ = true;
   recovered_ = lost_ = without_value_ = 0;
+  published_live_ = {boundary};
   gone_through_.reset();
   held_from_ = *today_;
   lost_first_.reset();
@@ -142,7 +144,7 @@ void HistoryBackfill::lose_until(MeterTime last) {
   const MeterTime first = *through_ + kHalfHour;
   if (last < first)
     return;
-  lost_ += half_hours_between(first, last);
+  lost_ += half_hours_between(first, last) - live_between(first, last);
   if (!lost_first_)
     lost_first_ = first;
   lost_last_ = last;
@@ -312,11 +314,13 @@ void HistoryBackfill::deliver(Job& job, const std::vector<HistoryRecord>& day) {
     const MeterTime end = std::min(last_slot_of(job.date), *latest_ - kHalfHour);
     std::vector<HistoryRecord> recovered;
     for (const HistoryRecord& record : day) {
-      if (record.at >= first && record.at <= end)
+      if (record.at >= first && record.at <= end && !published_live_.count(record.at))
         recovered.push_back(record);
     }
-    if (end >= first)
-      without_value_ += half_hours_between(first, end) - static_cast<int>(recovered.size());
+    if (end >= first) {
+      without_value_ += half_hours_between(first, end) - live_between(first, end) -
+                        static_cast<int>(recovered.size());
+    }
     recovered_ += static_cast<int>(recovered.size());
     if (!recovered.empty())
       emit(history::Recovered{std::move(recovered)});
@@ -371,10 +375,16 @@ void HistoryBackfill::give_up(Job& job, const std::string& why) {
   job_.reset();
 }
 
+int HistoryBackfill::live_between(MeterTime first, MeterTime last) const {
+  return static_cast<int>(
+      std::distance(published_live_.lower_bound(first), published_live_.upper_bound(last)));
+}
+
 void HistoryBackfill::finish_if_done() {
   if (!running_ || backfill_pending())
     return;
   running_ = false;
+  published_live_.clear();
   if (latest_)
     set_through(*latest_);  // published live
   if (lost_ > 0) {

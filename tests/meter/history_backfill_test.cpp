@@ -328,7 +328,7 @@ TEST_F(HistoryBackfillTest, AMeterThatStopsAnsweringPausesUntilItsNextBoundary) 
   meter.clock = at(2026, 5, 20, 12, 40);
   boundary(at(2026, 5, 20, 12, 30));
   run();
-  expect_consecutive(at(2026, 5, 20, 10, 30), at(2026, 5, 20, 12, 0));
+  expect_consecutive(at(2026, 5, 20, 10, 30), at(2026, 5, 20, 11, 30));  // 12:00 was live
 }
 
 TEST_F(HistoryBackfillTest, ADayIsReadOnRequestAndBadDatesAreRefusedClearly) {
@@ -388,11 +388,17 @@ TEST_F(HistoryBackfillTest, ABoundaryArrivingDuringTheBackfillExtendsItWithoutAS
   backfill->on_answer(meter.answer(*select), id);
   collect();
   meter.clock = at(2026, 5, 20, 13, 5);
-  boundary(at(2026, 5, 20, 13, 0));  // 12:00 was never published live: it is missing too
+  boundary(at(2026, 5, 20, 13, 0));
   run();
-  expect_consecutive(at(2026, 5, 20, 10, 30), at(2026, 5, 20, 12, 30));
+  // 12:00 was published live when the meter reported it: it is not read back.
+  std::vector<MeterTime> times;
+  for (const auto& r : recovered)
+    times.push_back(r.at);
+  EXPECT_EQ(times, (std::vector<MeterTime>{at(2026, 5, 20, 10, 30), at(2026, 5, 20, 11, 0),
+                                           at(2026, 5, 20, 11, 30), at(2026, 5, 20, 12, 30)}));
   EXPECT_EQ(count_logs("reading "), 1);
-  EXPECT_EQ(count_logs("read back 5 missed half-hours"), 1) << ::testing::PrintToString(logs);
+  EXPECT_EQ(count_logs("read back 4 missed half-hours"), 1) << ::testing::PrintToString(logs);
+  EXPECT_EQ(count_logs("no value"), 0) << "the live half-hour counted as one without a value";
 }
 
 TEST_F(HistoryBackfillTest, ARealMetersEmptyDaysCountAsLostAndAreFoundByHalving) {

@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -122,6 +123,7 @@ class HistoryBackfill {
   void give_up(Job& job, const std::string& why);
   void set_through(MeterTime at);
   void finish_if_done();
+  int live_between(MeterTime first, MeterTime last) const;  // both included
   std::optional<std::string> date_error(MeterDate date) const;
   template <typename Event>
   void emit(Event event) {
@@ -146,6 +148,8 @@ class HistoryBackfill {
   std::optional<MeterTime> lost_first_;
   std::optional<MeterTime> lost_last_;
   int without_value_ = 0;
+  // Boundaries the owner published live while the backfill ran: not missed, never read back.
+  std::set<MeterTime> published_live_;
   // How far back the meter's memory reaches, as learnt during this backfill: it gave
   // `held_from_` and every day after it; it refused `gone_through_` and every day before it.
   std::optional<MeterDate> held_from_;
