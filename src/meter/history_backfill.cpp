@@ -289,8 +289,9 @@ void HistoryBackfill::on_answer(const std::optional<echonet::Frame>& reply,
 }
 
 void HistoryBackfill::deliver(Job& job, const std::vector<HistoryRecord>& day) {
-  if (job.date + std::chrono::days{1} == *today_) {
+  if (job.date + std::chrono::days{1} == *today_ && latest_day_told_ != job.date) {
     emit(history::LatestDay{job.date, day});
+    latest_day_told_ = job.date;
     if (latest_day_due_ == job.date)
       latest_day_due_.reset();
   } else if (job.kind == Kind::latest_day) {

@@ -340,12 +340,16 @@ TEST_F(HistoryBackfillTest, ADayIsReadOnRequestAndBadDatesAreRefusedClearly) {
   EXPECT_FALSE(answers[0].records);
   answers.clear();
   boundary(at(2026, 5, 20, 14, 0));
+  run();
+  ASSERT_EQ(latest_days.size(), 1u);
   backfill->read_day("a", local_days{year{2026} / 5 / 18});
+  backfill->read_day("y", local_days{year{2026} / 5 / 19});
   backfill->read_day("future", local_days{year{2026} / 5 / 21});
   backfill->read_day("old", local_days{year{2026} / 1 / 1});
   collect();
   run();
-  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_EQ(answers.size(), 4u);
+  EXPECT_EQ(answers[3].request_id, "y");
   EXPECT_EQ(answers[0].request_id, "future");
   EXPECT_NE(answers[0].records.error().message.find("after the meter's today"), std::string::npos);
   EXPECT_EQ(answers[1].request_id, "old");
@@ -353,6 +357,7 @@ TEST_F(HistoryBackfillTest, ADayIsReadOnRequestAndBadDatesAreRefusedClearly) {
   EXPECT_EQ(answers[2].request_id, "a");
   ASSERT_TRUE(answers[2].records);
   ASSERT_EQ(answers[2].records->size(), 48u);
+  EXPECT_EQ(latest_days.size(), 1u) << "the latest complete day told again";
   EXPECT_EQ(answers[2].records->front().at, at(2026, 5, 18, 0, 0));
   EXPECT_DOUBLE_EQ(*answers[2].records->back().energy_import_kwh,
                    import_kwh(at(2026, 5, 18, 23, 30)));

@@ -139,6 +139,7 @@ class HistoryBackfill {
   bool awaiting_ = false;
   std::deque<Job> requests_;
   std::optional<MeterDate> latest_day_due_;
+  std::optional<MeterDate> latest_day_told_;  // told once per day, whichever read brought it
   bool paused_ = false;  // the meter stopped answering; wait for its next boundary
 
   // The backfill under way: what its last line reports.
