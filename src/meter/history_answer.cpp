@@ -60,12 +60,17 @@ Result<DayValues> read_day_answer(const echonet::Frame& reply, const MeterIdenti
                 std::to_string(reverse_day));
   }
   values.export_kwh = std::move(*exported);
+  // A date the meter cannot mean is ignored: the date of the last boundary seen stands in for it.
   if (const echonet::Property* date = reply.find(sm::epc::current_date);
       date && !date->edt.empty()) {
-    // A date the meter cannot mean is ignored: the boundary's date stands in for it.
     if (auto d = sm::decode_current_date(date->edt)) {
-      auto at = to_meter_time(sm::DateTime{d->year, d->month, d->day, 0, 0, 0});
-      if (at)
+      if (auto at = to_meter_time(sm::DateTime{d->year, d->month, d->day, 0, 0, 0}))
+        values.meter_today = date_of(*at);
+    }
+  } else if (const echonet::Property* fixed = reply.find(sm::epc::fixed_normal);
+             fixed && !fixed->edt.empty()) {
+    if (auto f = sm::decode_fixed_energy(fixed->edt)) {
+      if (auto at = to_meter_time(f->at))
         values.meter_today = date_of(*at);
     }
   }

@@ -1,6 +1,6 @@
 #pragma once
 
-// One day of the meter's memory as a Get of E2, E4 (and 0x98) brings it back, in kWh.
+// One day of the meter's memory as a Get of E2, E4 (and 0x98 or EA) brings it back, in kWh.
 
 #include <optional>
 #include <vector>
@@ -14,9 +14,10 @@
 namespace hems::meter::detail {
 
 struct DayValues {
-  bool held = false;                     // false: the meter answered E2 with SNA
-  int day = 0;                           // the index E2 echoes
-  std::optional<MeterDate> meter_today;  // 0x98, when the meter gave it in the same answer
+  bool held = false;  // false: the meter answered E2 with SNA
+  int day = 0;        // the index E2 echoes
+  // The meter's today in the same answer: 0x98, or else the date of its latest boundary (EA).
+  std::optional<MeterDate> meter_today;
   // kHalfHoursPerDay entries each: 00:00, 00:30, ... 23:30; absent where the meter has no value.
   std::vector<std::optional<double>> import_kwh;
   std::vector<std::optional<double>> export_kwh;

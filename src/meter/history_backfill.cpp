@@ -225,9 +225,12 @@ std::optional<echonet::Frame> HistoryBackfill::next_request(const MeterIdentity&
     return echonet::make_set_c(0, echonet::kController, echonet::kSmartMeter, {*day});
   }
   std::vector<std::uint8_t> epcs{sm::epc::history_normal, sm::epc::history_reverse};
-  // The meter's date in the same answer tells which day it really gave, even across its midnight.
+  // The meter's date in the same answer tells which day it really gave, even across its
+  // midnight; a meter without 0x98 tells it by its latest boundary (EA), which every meter has.
   if (identity.supports(sm::epc::current_date))
     epcs.push_back(sm::epc::current_date);
+  else if (identity.supports(sm::epc::fixed_normal))
+    epcs.push_back(sm::epc::fixed_normal);
   return echonet::make_get(0, echonet::kController, echonet::kSmartMeter, epcs);
 }
 

@@ -77,6 +77,21 @@ struct FakeMeter {
             put_u32(edt, p.epc == 0xE2 ? it->second.first : it->second.second);
           }
         }
+      } else if (p.epc == 0xEA) {
+        // The latest boundary and the import register there.
+        const MeterTime boundary =
+            floor<minutes>(clock) - floor<minutes>(clock).time_since_epoch() % kHalfHour;
+        const year_month_day ymd{floor<days>(boundary)};
+        const hh_mm_ss<seconds> hms{boundary - floor<days>(boundary)};
+        const int y = static_cast<int>(ymd.year());
+        edt = {static_cast<std::uint8_t>(y >> 8),
+               static_cast<std::uint8_t>(y),
+               static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month())),
+               static_cast<std::uint8_t>(static_cast<unsigned>(ymd.day())),
+               static_cast<std::uint8_t>(hms.hours().count()),
+               static_cast<std::uint8_t>(hms.minutes().count()),
+               0};
+        put_u32(edt, registers.count(boundary) ? registers.at(boundary).first : kNoData);
       } else if (p.epc == 0x98 && has_date) {
         const year_month_day ymd{today()};
         const int y = static_cast<int>(ymd.year());
@@ -295,6 +310,28 @@ TEST_F(HistoryBackfillTest, AMeterWhoseDayTurnedBetweenTheRequestsIsAskedAgain) 
   backfill->on_answer(meter.answer(*select), id);  // E5 = 0 while it is still the 20th
   collect();
   meter.clock = at(2026, 5, 21, 0, 5);  // midnight passes before the Get
+  run();
+  expect_consecutive(at(2026, 5, 20, 21, 30), at(2026, 5, 20, 23, 0));
+}
+
+TEST_F(HistoryBackfillTest, AMeterWithoutItsDateIsCheckedByItsLatestBoundaryAcrossMidnight) {
+  meter.has_date = false;
+  id.get_map = {0x80, 0x8A, 0xD3, 0xD7, 0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE5, 0xE7, 0xEA, 0xEB};
+  meter.clock = at(2026, 5, 20, 23, 50);
+  meter.fill(at(2026, 5, 19, 0, 0), at(2026, 5, 21, 1, 0));
+  start(at(2026, 5, 20, 21, 0));
+  boundary(at(2026, 5, 20, 23, 30));
+  auto select = backfill->next_request(id);
+  ASSERT_TRUE(select);
+  backfill->on_answer(meter.answer(*select), id);  // E5 = 0 while it is still the 20th
+  collect();
+  meter.clock = at(2026, 5, 21, 0, 5);  // midnight passes before the Get; no boundary seen yet
+  auto get = backfill->next_request(id);
+  ASSERT_TRUE(get);
+  EXPECT_TRUE(get->find(0xEA)) << "no 0x98: the Get must carry what tells the meter's day";
+  EXPECT_FALSE(get->find(0x98));
+  backfill->on_answer(meter.answer(*get), id);
+  collect();
   run();
   expect_consecutive(at(2026, 5, 20, 21, 30), at(2026, 5, 20, 23, 0));
 }
