@@ -27,6 +27,8 @@ constexpr std::uint8_t kFixedExport = 0xEB;
 // Notifications kept while the identity is read: the meter pushes once per half hour, so a few
 // cover any read; more would mean the identity never comes, and then the oldest go first.
 constexpr std::size_t kMaxHeld = 4;
+// The shortest wait for the answer to a history read.
+constexpr Duration kMinHistoryWait = seconds(3);
 
 std::string epc_hex(std::uint8_t epc) {
   char buf[8];
@@ -80,6 +82,10 @@ void Reader::send_history(TimePoint now) {
   // One try: a lost history read is asked again later, and a poll never waits for retries.
   in_flight_ = Request{std::move(*frame), 1, now, {}, true};
   transmit(now);
+  // Nor longer than one poll interval for its answer (but a few seconds at least, which a meter
+  // needs to send two 194-byte days).
+  in_flight_->deadline = now + std::clamp(config_.instant_interval, kMinHistoryWait,
+                                          std::max(kMinHistoryWait, config_.response_timeout));
 }
 
 void Reader::take_history_events() {

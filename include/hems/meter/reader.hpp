@@ -57,6 +57,11 @@ using ReaderAction = std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterU
 // schedule with one request in flight, properties batched into one frame, a minimum gap between
 // requests, INF/INFC handling (INFC answered) and the plausibility checks. No I/O: frames in,
 // frames and values out.
+//
+// History reads (read_history) come last: one is sent only when nothing live is due, and at most
+// one between two live requests, with a single try and a wait of one poll interval (3 s at
+// least), so a poll is held up by one poll interval at most and the radio's transmit time grows
+// by one request per poll at most.
 class Reader {
  public:
   explicit Reader(ReaderConfig config);
