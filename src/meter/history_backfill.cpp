@@ -155,7 +155,11 @@ void HistoryBackfill::settle_losses() {
   while (backfill_pending()) {
     const MeterDate date = date_of(*through_ + kHalfHour);
     const MeterDate oldest = *today_ - std::chrono::days{kMaxDayIndex};
-    if (date < oldest) {
+    if (published_live_.count(*through_ + kHalfHour)) {
+      // Published live while the backfill ran: nothing to read, and a meter whose boundaries
+      // come faster than days can be read is not chased for ever.
+      set_through(*through_ + kHalfHour);
+    } else if (date < oldest) {
       // Beyond what any meter holds: lost without asking, up to the oldest day it may hold.
       lose_until(std::min(MeterTime{oldest} - kHalfHour, *latest_ - kHalfHour));
     } else if (gone_through_ && date <= *gone_through_) {
@@ -332,7 +336,7 @@ void HistoryBackfill::deliver(Job& job, const std::vector<HistoryRecord>& day) {
       set_through(end);
   }
   job_.reset();
-  finish_if_done();
+  settle_losses();
 }
 
 void HistoryBackfill::not_held(Job& job, const std::string& why) {

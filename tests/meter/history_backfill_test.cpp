@@ -443,6 +443,28 @@ TEST_F(HistoryBackfillTest, ABoundaryArrivingDuringTheBackfillExtendsItWithoutAS
   EXPECT_EQ(count_logs("no value"), 0) << "the live half-hour counted as one without a value";
 }
 
+TEST_F(HistoryBackfillTest, HalfHoursPublishedLiveDuringTheBackfillNeedNoRead) {
+  meter.clock = at(2026, 5, 20, 23, 35);
+  meter.fill(at(2026, 5, 19, 0, 0), at(2026, 5, 21, 1, 0));
+  start(at(2026, 5, 20, 21, 0));
+  boundary(at(2026, 5, 20, 23, 30));
+  auto select = backfill->next_request(id);
+  ASSERT_TRUE(select);
+  backfill->on_answer(meter.answer(*select), id);
+  collect();
+  // Midnight, and two boundaries published live, before the Get.
+  meter.clock = at(2026, 5, 21, 0, 35);
+  boundary(at(2026, 5, 21, 0, 0));
+  boundary(at(2026, 5, 21, 0, 30));
+  run();
+  expect_consecutive(at(2026, 5, 20, 21, 30), at(2026, 5, 20, 23, 0));
+  // The 20th twice (the first answer was for the 21st), and not the 21st for 00:00, which was
+  // published live.
+  EXPECT_EQ(meter.sets, 2);
+  EXPECT_EQ(meter.gets, 2);
+  EXPECT_EQ(count_logs("read back 4 missed half-hours"), 1) << ::testing::PrintToString(logs);
+}
+
 TEST_F(HistoryBackfillTest, ARealMetersEmptyDaysCountAsLostAndAreFoundByHalving) {
   // This meter accepts any E5 but has nothing before the 10th (all 0xFFFFFFFE).
   meter.fill(at(2026, 5, 10, 0, 0), at(2026, 5, 20, 14, 0));
