@@ -116,7 +116,8 @@ class HistoryBackfill {
 
   bool backfill_pending() const;
   bool pick_job();
-  void settle_losses();             // gives up what is known to be gone, without asking
+  // Steps past what needs no read: published live, or known to be gone (then lost).
+  void settle_losses();
   void lose_until(MeterTime last);  // up to and including `last`
   void deliver(Job& job, const std::vector<HistoryRecord>& day);
   void not_held(Job& job, const std::string& why);
