@@ -27,6 +27,8 @@ constexpr std::uint8_t kFixedExport = 0xEB;
 // Notifications kept while the identity is read: the meter pushes once per half hour, so a few
 // cover any read; more would mean the identity never comes, and then the oldest go first.
 constexpr std::size_t kMaxHeld = 4;
+// The shortest wait for the answer to a history read.
+constexpr Duration kMinHistoryWait = seconds(3);
 
 std::string epc_hex(std::uint8_t epc) {
   char buf[8];
@@ -40,7 +42,68 @@ bool is_meter(const echonet::Eoj& eoj) {
 
 }  // namespace
 
-Reader::Reader(ReaderConfig config) : config_(config) {}
+Reader::Reader(ReaderConfig config) : config_(config) {
+  if (config_.read_history)
+    resume_history(std::nullopt);
+}
+
+void Reader::resume_history(std::optional<MeterTime> published_through) {
+  if (!config_.read_history)
+    return;
+  history_.emplace(HistoryConfig{config_.instant_interval, config_.tries}, published_through);
+}
+
+void Reader::read_history_day(std::string request_id, MeterDate date, TimePoint now) {
+  if (!history_) {
+    actions_.emplace_back(
+        history::DayAnswered{std::move(request_id), fail("reading the meter's history is off")});
+    return;
+  }
+  if (!link_up_) {
+    actions_.emplace_back(
+        history::DayAnswered{std::move(request_id), fail("the meter is not connected")});
+    return;
+  }
+  history_->read_day(std::move(request_id), date);
+  take_history_events();
+  schedule(now);
+}
+
+bool Reader::history_may_send() const {
+  return history_ && history_turn_ && identity_read_ && history_->wants_to_send();
+}
+
+void Reader::send_history(TimePoint now) {
+  auto frame = history_->next_request(identity_);
+  if (!frame)
+    return;
+  history_turn_ = false;
+  frame->tid = next_tid();
+  // One try: a lost history read is asked again later, and a poll never waits for retries.
+  in_flight_ = Request{std::move(*frame), 1, now, {}, true};
+  transmit(now);
+  // Nor longer than one poll interval for its answer (but a few seconds at least, which a meter
+  // needs to send two 194-byte days).
+  in_flight_->deadline = now + std::clamp(config_.instant_interval, kMinHistoryWait,
+                                          std::max(kMinHistoryWait, config_.response_timeout));
+}
+
+void Reader::take_history_events() {
+  if (!history_)
+    return;
+  for (HistoryEvent& event : history_->take_events()) {
+    std::visit(
+        [&](auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, history::Log>) {
+            log(e.level, std::move(e.text));
+          } else {
+            actions_.emplace_back(std::move(e));
+          }
+        },
+        event);
+  }
+}
 
 void Reader::on_link_up(TimePoint now) {
   link_up_ = true;
@@ -60,10 +123,17 @@ void Reader::on_link_up(TimePoint now) {
 void Reader::on_link_down(TimePoint now) {
   (void)now;
   link_up_ = false;
+  if (history_) {
+    history_->on_link_down("the meter link went down");
+    take_history_events();
+  }
   if (in_flight_) {
     // The request is lost with the session; keep it to send first after the next join, but
-    // answer raw requests at once rather than leaving them hanging.
-    if (!in_flight_->raw_id.empty()) {
+    // answer raw requests at once rather than leaving them hanging. A history read is asked
+    // again by the history itself.
+    if (in_flight_->background) {
+      // nothing to keep
+    } else if (!in_flight_->raw_id.empty()) {
       actions_.emplace_back(RawReply{in_flight_->raw_id, std::nullopt});
     } else {
       queue_.insert(queue_.begin(), Queued{in_flight_->frame, {}});
@@ -154,8 +224,12 @@ void Reader::schedule(TimePoint now) {
           Queued{echonet::make_get(0, echonet::kController, echonet::kSmartMeter, epcs), {}});
     }
   }
-  if (!queue_.empty())
+  if (!queue_.empty()) {
     send_next(now);
+  } else if (history_may_send()) {
+    send_history(now);
+    take_history_events();
+  }
 }
 
 void Reader::send_next(TimePoint now) {
@@ -173,7 +247,13 @@ void Reader::transmit(TimePoint now) {
 }
 
 void Reader::on_timer(TimePoint now) {
-  if (in_flight_ && now >= in_flight_->deadline) {
+  if (in_flight_ && now >= in_flight_->deadline && in_flight_->background) {
+    log(LogLevel::debug, "no answer to a history read; it is asked again later");
+    in_flight_.reset();
+    earliest_send_ = now + config_.min_gap;
+    history_->on_answer(std::nullopt, identity_);
+    take_history_events();
+  } else if (in_flight_ && now >= in_flight_->deadline) {
     if (in_flight_->tries_left > 0) {
       ++counts_.retries;
       log(LogLevel::debug, "no answer from the meter; sending the request again");
@@ -188,6 +268,7 @@ void Reader::on_timer(TimePoint now) {
     }
     in_flight_.reset();
     earliest_send_ = now + config_.min_gap;
+    history_turn_ = true;
     if (++misses_ >= config_.misses_before_unresponsive) {
       misses_ = 0;
       actions_.emplace_back(MeterUnresponsive{});
@@ -249,9 +330,14 @@ void Reader::complete(const echonet::Frame& reply, TimePoint now) {
   ++(echonet::is_failure_esv(reply.esv) ? counts_.refused : counts_.answered);
   earliest_send_ = now + config_.min_gap;
   actions_.emplace_back(MeterAlive{});
-  if (!request.raw_id.empty()) {
+  if (request.background) {
+    history_->on_answer(reply, identity_);
+    take_history_events();
+  } else if (!request.raw_id.empty()) {
+    history_turn_ = true;
     actions_.emplace_back(RawReply{request.raw_id, reply});
   } else if (request.frame.esv == echonet::esv::get) {
+    history_turn_ = true;
     if (echonet::is_failure_esv(reply.esv)) {
       std::string missing;
       for (const auto& p : reply.properties) {
@@ -353,6 +439,7 @@ void Reader::apply_identity(const echonet::Frame& frame) {
 void Reader::apply_properties(const echonet::Frame& frame, bool from_request, TimePoint now) {
   (void)from_request;
   MeterValues update;
+  std::optional<MeterTime> boundary;  // the meter's latest 30-minute boundary, on its own clock
   const double kwh_per_count = identity_.unit_kwh * identity_.coefficient;
   for (const auto& p : frame.properties) {
     if (p.edt.empty())
@@ -444,6 +531,8 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
           break;
         }
         const double kwh = sm::to_kwh(v->raw.value, identity_.coefficient, identity_.unit_kwh);
+        if (auto at = to_meter_time(v->at); at && (!boundary || *at > *boundary))
+          boundary = at;
         if (import) {
           update.energy_import_fixed_kwh = kwh;
           update.energy_import_fixed_at = v->at.to_iso8601();
@@ -460,6 +549,10 @@ void Reader::apply_properties(const echonet::Frame& frame, bool from_request, Ti
   if (!update.empty()) {
     values_.merge(update);
     actions_.emplace_back(ValuesUpdated{std::move(update)});
+  }
+  if (history_ && boundary) {
+    history_->on_boundary(*boundary);
+    take_history_events();
   }
 }
 
@@ -479,6 +572,8 @@ std::optional<TimePoint> Reader::next_deadline() const {
     consider(instant_due_);
     consider(energy_due_);
     consider(fixed_due_);
+    if (history_may_send())
+      consider(earliest_send_);
     if (next && earliest_send_ && *next < *earliest_send_)
       next = earliest_send_;
   }

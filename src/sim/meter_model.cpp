@@ -356,7 +356,7 @@ bool MeterModel::set_meter_property(std::uint8_t epc, const Bytes& edt) {
       location_ = edt[0];
       return true;
     case 0xE5:
-      if (edt.size() != 1 || edt[0] > 0x63)
+      if (edt.size() != 1 || edt[0] > 0x63 || edt[0] >= options_.history_days)
         return false;
       history_day_ = edt[0];
       return true;

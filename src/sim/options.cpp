@@ -255,6 +255,14 @@ Result<SimOptions> parse_options(std::span<const std::string> args) {
       if (!digits || *digits < 1 || *digits > 8)
         return bad(*v);
       o.digits = *digits;
+    } else if (name == "--history-days") {
+      auto v = value();
+      if (!v)
+        return std::unexpected(v.error());
+      auto days = parse_number<std::uint8_t>(*v, 10);
+      if (!days || *days < 1 || *days > 100)
+        return bad(*v);
+      o.history_days = *days;
     } else if (name == "--coefficient") {
       auto v = value();
       if (!v)
@@ -341,6 +349,8 @@ std::string usage_text() {
          "                     just before it is written, to time it end to end\n"
          "  meter: --unit HEX  --digits N  --coefficient N | --no-coefficient  --energy-start RAW\n"
          "         --pv  --single-phase  --infc  --clock-start YYYY-MM-DDTHH:MM:SS\n"
+         "         --history-days N   E2/E4 hold N days (1-100, default 100: today and 99\n"
+         "                            before); SetC E5 of an older day is refused (SetC_SNA)\n"
          "  --fault T:KIND[:SECONDS]  at T simulated seconds, lasting SECONDS (default 30):\n"
          "         no-beacon silent-meter reauth reauth-fail tx-limit garbage split unplug\n"
          "         meter-reboot\n"

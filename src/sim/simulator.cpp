@@ -12,6 +12,21 @@ std::chrono::sys_seconds default_clock_start() {
   return *parse_local_datetime("2026-05-20T13:59:00");
 }
 
+// "2026-05-20T14:00:00" for meter-clock epoch seconds.
+std::string meter_clock_text(std::int64_t epoch_seconds) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds{epoch_seconds}};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> time{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return buf;
+}
+
 std::string dongle_mac(Dialect dialect) {
   return dialect == Dialect::bp35a1 ? "001D129012345678" : "001D12910004E578";
 }
@@ -164,6 +179,15 @@ void Simulator::on_boundaries(int count) {
     return;
   log("meter clock passed a 30-minute boundary (" + std::to_string(count) +
       "), E0=" + std::to_string(meter_.import_raw()));
+  // One line per boundary with the registers the meter fixed there (what EA/EB and E2/E4 then
+  // report), so a test can check a client's history against the meter's own record.
+  for (int k = count - 1; k >= 0; --k) {
+    const std::int64_t boundary = meter_.last_boundary() - std::int64_t{1800} * k;
+    if (auto fixed = meter_.fixed_at(boundary)) {
+      log("fixed " + meter_clock_text(boundary) + " E0=" + std::to_string(fixed->first) +
+          " E3=" + std::to_string(fixed->second));
+    }
+  }
   // Real meters push within about 5 minutes of the boundary; we push within seconds.
   schedule(random_ms(2000, 8000), [this] { send_fixed_push(false); });
 }

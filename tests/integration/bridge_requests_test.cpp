@@ -131,9 +131,9 @@ TEST_F(BridgeRequests, AnUnknownRequestListsTheKnownOnes) {
   ASSERT_TRUE(reply);
   EXPECT_EQ((*reply)["status"], "error");
   EXPECT_EQ((*reply)["error"],
-            "unknown request 'restart'; known: health_check, info, log_level, echonet");
+            "unknown request 'restart'; known: health_check, info, log_level, echonet, history");
   EXPECT_EQ((*reply)["data"]["known_requests"],
-            json::array({"health_check", "info", "log_level", "echonet"}));
+            json::array({"health_check", "info", "log_level", "echonet", "history"}));
   EXPECT_TRUE(bridge_->wait_for_output("WARN  bridge request restart refused", 5s));
 }
 

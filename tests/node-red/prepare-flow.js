@@ -81,10 +81,27 @@ const extract = only(
   "function or change node after the state",
 );
 if (extract.wires.length !== 2) fail("the extracting node has two outputs: power_w, energy_import_kwh");
+const historyIn = only(
+  (n) => n.type === "mqtt in" && n.topic === "hems2mqtt/smart_meter/history" && n.datatype === "json",
+  "mqtt in node on hems2mqtt/smart_meter/history with JSON output",
+);
+const historyLine = only(
+  (n) => n.type === "function" && historyIn.wires.flat().includes(n.id),
+  "function node after the history",
+);
+const historyFile = only(
+  (n) => n.type === "file" && historyLine.wires.flat().includes(n.id),
+  "file node that writes the history",
+);
+if (historyFile.overwriteFile !== "false" || !historyFile.appendNewline) {
+  fail("the history file node must append one line per record");
+}
 
-// The copy: the test's broker, and a file node after each output we check.
+// The copy: the test's broker, the flow's own history file in the test's directory, and a file
+// node after each output we check.
 brokers[0].broker = host;
 brokers[0].port = String(port);
+historyFile.filename = path.join(outDir, "history.csv");
 function recorder(id, file, sources) {
   flow.push({
     id, type: "file", z: tab, name: `record ${file}`, filename: path.join(outDir, file),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Loads examples/node-red/flow.json into a real Node-RED and shows that it receives the meter
-# state that the real hems2mqtt publishes (from hems2mqtt-sim, through a private Mosquitto), and
-# that its "read now" button gets an answer on the response topic.
+# state that the real hems2mqtt publishes (from hems2mqtt-sim, through a private Mosquitto), that
+# its "read now" button gets an answer on the response topic, and that the half-hours the bridge
+# reads back from the meter's memory after a gap are appended to the flow's history file.
 #
 #   run-node-red-test.sh HEMS2MQTT HEMS2MQTT_SIM [FLOW_JSON]
 #
@@ -45,7 +46,7 @@ cleanup() {
     for log in node-red.log bridge.log sim.log mosquitto.log; do
       [ -f "$work/$log" ] && { echo "---- $log (last 40 lines)"; tail -n 40 "$work/$log"; }
     done
-    for out in power.txt energy.txt response.txt; do
+    for out in power.txt energy.txt response.txt history.csv; do
       [ -f "$work/out/$out" ] && { echo "---- $out"; tail -n 5 "$work/out/$out"; }
     done
   fi
@@ -109,11 +110,36 @@ mosquitto_pid=$!
 pids+=("$mosquitto_pid")
 wait_until 20 "Mosquitto on port $mqtt_port" port_open "$mqtt_port"
 
-"$sim" --pty "$work/wisun" --speed 20 >"$work/sim.log" 2>&1 &
+# The meter's clock is fixed so that the gap below is known: the bridge last published 11:30.
+"$sim" --pty "$work/wisun" --speed 20 --clock-start 2026-05-20T13:59:00 >"$work/sim.log" 2>&1 &
 sim_pid=$!
 pids+=("$sim_pid")
 wait_until 20 "the simulator's pty" test -e "$work/wisun"
 
+say "hems2mqtt-sim and Mosquitto (port $mqtt_port) started"
+
+# ---- the flow ----------------------------------------------------------------------------------
+nr_port=$(free_port)
+node "$nr_home/node_modules/node-red/red.js" --userDir "$work/userdir" --port "$nr_port" \
+  --settings "$here/settings.js" "$work/flow.json" >"$work/node-red.log" 2>&1 &
+nr_pid=$!
+pids+=("$nr_pid")
+flows_started() {
+  alive "$nr_pid" "Node-RED"
+  grep -q "Started flows" "$work/node-red.log"
+}
+wait_until 120 "Node-RED to start the flow" flows_started
+say "Node-RED started the flow (port $nr_port)"
+grep -qi "missing types\|Waiting for missing" "$work/node-red.log" && fail "Node-RED lacks node types"
+flow_connected() {
+  alive "$nr_pid" "Node-RED"
+  grep -q "Connected to broker" "$work/node-red.log"
+}
+wait_until 60 "the flow's MQTT nodes to connect" flow_connected
+
+# The bridge starts once the flow listens: the history it reads back is not retained.
+mkdir -p "$work/state"
+echo "2026-05-20T11:30:00" >"$work/state/history-published-through"
 cat >"$work/config.toml" <<TOML
 [mqtt]
 server = "mqtt://127.0.0.1:$mqtt_port"
@@ -129,21 +155,7 @@ TOML
 "$bridge" --config "$work/config.toml" >"$work/bridge.log" 2>&1 &
 bridge_pid=$!
 pids+=("$bridge_pid")
-say "hems2mqtt, hems2mqtt-sim and Mosquitto (port $mqtt_port) started"
-
-# ---- the flow ----------------------------------------------------------------------------------
-nr_port=$(free_port)
-node "$nr_home/node_modules/node-red/red.js" --userDir "$work/userdir" --port "$nr_port" \
-  --settings "$here/settings.js" "$work/flow.json" >"$work/node-red.log" 2>&1 &
-nr_pid=$!
-pids+=("$nr_pid")
-flows_started() {
-  alive "$nr_pid" "Node-RED"
-  grep -q "Started flows" "$work/node-red.log"
-}
-wait_until 120 "Node-RED to start the flow" flows_started
-say "Node-RED started the flow (port $nr_port)"
-grep -qi "missing types\|Waiting for missing" "$work/node-red.log" && fail "Node-RED lacks node types"
+say "hems2mqtt started"
 
 # A line that is a number (an integer for power, a decimal for energy).
 has_number() { [ -f "$1" ] && grep -Eq "$2" "$1"; }
@@ -181,6 +193,20 @@ response_ok() {
 }
 wait_until 90 'the response {"transaction":"nr-1","status":"ok"} in the flow' response_ok
 say "the flow's get request was answered: $(tail -n 1 "$work/out/response.txt")"
+
+# The gap since 11:30 was read back and written, one CSV line per half-hour, oldest first.
+history_written() {
+  alive "$nr_pid" "Node-RED"
+  [ -f "$work/out/history.csv" ] && [ "$(wc -l <"$work/out/history.csv")" -ge 3 ]
+}
+wait_until 90 "history lines in the flow's file" history_written
+# 12:00 to 13:00 at least: the first value read live is 13:30 or later.
+expected_history=$(printf '2026-05-20T%s:00+09:00\n' 12:00 12:30 13:00)
+[ "$(head -n 3 "$work/out/history.csv" | cut -d, -f1)" = "$expected_history" ] ||
+  fail "history lines not the half-hours since 11:30 in order: $(cat "$work/out/history.csv")"
+grep -Evq '^[^,]+,[0-9]+(\.[0-9]+)?,[0-9]+(\.[0-9]+)?$' "$work/out/history.csv" &&
+  fail "a history line is not at,import,export: $(cat "$work/out/history.csv")"
+say "the flow wrote the meter's history: $(head -n 1 "$work/out/history.csv") ..."
 
 grep -q '\[error\]' "$work/node-red.log" && fail "Node-RED logged an error"
 say "passed"

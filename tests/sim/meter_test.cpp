@@ -105,6 +105,26 @@ TEST(SimMeter, FixedTimeValuesAndHistoryFollowThe30MinuteBoundaries) {
   EXPECT_LE(u32(e2, 2 + 4 * 27), at_1400);         // before the start: synthetic, not higher
 }
 
+TEST(SimMeter, HistoryDaysLimitsHowFarBackE5Reaches) {
+  SimOptions o;
+  auto parsed = parse_options(std::vector<std::string>{"--tcp", "0", "--history-days", "2"});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  o = *parsed;
+  EXPECT_EQ(o.history_days, 2);
+  for (const char* bad : {"0", "101", "x"}) {
+    EXPECT_FALSE(parse_options(std::vector<std::string>{"--tcp", "0", "--history-days", bad}))
+        << bad;
+  }
+  MeterModel m(o, at("2026-05-20T13:59:00"));
+  auto set_day = [&](std::uint8_t day) {
+    ElFrame set{9, kControllerEoj, kMeterEoj, esv::kSetC, {ElProperty{0xE5, {day}}}};
+    return decode_frame(m.handle(encode_frame(set)).frame.value()).value().esv;
+  };
+  EXPECT_EQ(set_day(1), esv::kSetRes);
+  EXPECT_EQ(set_day(2), esv::kSetCSna);
+  EXPECT_EQ(get(m, {0xE5}).properties[0].edt[0], 0x01) << "a refused day leaves E5 as it was";
+}
+
 TEST(SimMeter, SetCOfE5AndEdAnswersSetRes) {
   SimOptions o;
   MeterModel m(o, at("2026-05-20T13:59:00"));

@@ -14,6 +14,7 @@
 
 #include "hems/app/health_report.hpp"
 #include "hems/app/log.hpp"
+#include "hems/meter/meter_time.hpp"
 
 namespace hems::app {
 
@@ -30,6 +31,12 @@ struct BridgeFacts {
   Level log_level{};    // the level in force
 };
 
+// history: a day of the meter's memory to read; answered once the meter has.
+struct HistoryDayRequest {
+  meter::MeterDate date;
+  nlohmann::json transaction;
+};
+
 struct BridgeRequestOutcome {
   // The answer: publish `response` on `topic` (not retained). Empty topic: none here, because
   // the request was handed on (forward_to_echonet).
@@ -44,6 +51,8 @@ struct BridgeRequestOutcome {
   bool republish_info = false;
   // echonet: the raw ECHONET Lite handler parses and answers it (later, when the device does).
   bool forward_to_echonet = false;
+  // history: read this day from the meter (the topic is empty: the answer comes later).
+  std::optional<HistoryDayRequest> read_history;
 };
 
 // `name` is the last topic level of <base>/bridge/request/<name>; `payload` the message as sent

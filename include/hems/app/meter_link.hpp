@@ -68,6 +68,24 @@ struct RawAnswered {
   std::optional<echonet::Frame> frame;
   bool sent_only = false;
 };
+// Missed half-hours read back from the meter's memory, oldest first, each once.
+struct HistoryRecovered {
+  std::vector<meter::HistoryRecord> records;
+};
+// The meter's latest complete day.
+struct HistoryLatestDay {
+  meter::MeterDate date;
+  std::vector<meter::HistoryRecord> records;
+};
+// Every half-hour up to this one is published or given up: kept in the state dir.
+struct HistoryProgress {
+  meter::MeterTime published_through;
+};
+// The answer to history_day().
+struct HistoryAnswered {
+  nlohmann::json transaction;
+  Result<std::vector<meter::HistoryRecord>> records;
+};
 struct Log {
   LogLevel level = LogLevel::debug;
   std::string text;
@@ -79,7 +97,9 @@ using MeterEvent =
                  meter_link::SavePan, meter_link::ForgetPan, meter_link::LinkChanged,
                  meter_link::AvailabilityChanged, meter_link::ValuesRead, meter_link::IdentityRead,
                  meter_link::DiscoveryDue, meter_link::LinkEvent, meter_link::GetAnswered,
-                 meter_link::GetFailed, meter_link::RawAnswered, meter_link::Log>;
+                 meter_link::GetFailed, meter_link::RawAnswered, meter_link::HistoryRecovered,
+                 meter_link::HistoryLatestDay, meter_link::HistoryProgress,
+                 meter_link::HistoryAnswered, meter_link::Log>;
 
 // A get request from MQTT: the state keys wanted (empty: all) and the EPCs that carry them.
 struct MeterGet {
@@ -105,6 +125,10 @@ class MeterLink final : public Timed {
 
   void get(MeterGet request, TimePoint now);
   void raw(nlohmann::json transaction, echonet::Frame frame, TimePoint now);
+  // Where the history stood when the bridge last ran (HistoryProgress); before start().
+  void resume_history(std::optional<meter::MeterTime> published_through);
+  // One day of the meter's 30-minute values; answered with HistoryAnswered.
+  void history_day(nlohmann::json transaction, meter::MeterDate date, TimePoint now);
 
   std::vector<MeterEvent> take_events();
 
@@ -150,6 +174,7 @@ class MeterLink final : public Timed {
   std::optional<TimePoint> last_reading_at_;
   std::vector<PendingGet> pending_gets_;
   std::vector<PendingRaw> pending_raw_;
+  std::vector<PendingRaw> pending_history_;  // history_day() requests, by the reader's id
   std::uint64_t raw_counter_ = 0;
   std::vector<MeterEvent> events_;
 };

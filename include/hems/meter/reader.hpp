@@ -10,6 +10,7 @@
 #include "hems/common/log_level.hpp"
 #include "hems/common/time.hpp"
 #include "hems/echonet/frame.hpp"
+#include "hems/meter/history_backfill.hpp"
 #include "hems/meter/plausibility.hpp"
 #include "hems/meter/values.hpp"
 
@@ -23,6 +24,9 @@ struct ReaderConfig {
   int tries = 3;                       // per request, same TID
   Duration min_gap{1000};              // between the end of one request and the next
   int misses_before_unresponsive = 2;  // requests that used up all their tries
+  // Read back missed half-hours from the meter's memory (history_backfill.hpp), and the latest
+  // complete day once a day.
+  bool read_history = false;
 };
 
 // Actions for the owner, in order.
@@ -46,7 +50,8 @@ struct ReaderLog {
   std::string text;
 };
 using ReaderAction = std::variant<SendFrame, ValuesUpdated, IdentityRead, MeterUnresponsive,
-                                  MeterAlive, RawReply, ReaderLog>;
+                                  MeterAlive, RawReply, ReaderLog, history::Recovered,
+                                  history::LatestDay, history::DayAnswered, history::Progress>;
 
 // How the requests to the meter ended, since the reader was made: for the metrics.
 struct RequestCounts {
@@ -60,6 +65,11 @@ struct RequestCounts {
 // schedule with one request in flight, properties batched into one frame, a minimum gap between
 // requests, INF/INFC handling (INFC answered) and the plausibility checks. No I/O: frames in,
 // frames and values out.
+//
+// History reads (read_history) come last: one is sent only when nothing live is due, and at most
+// one between two live requests, with a single try and a wait of one poll interval (3 s at
+// least), so a poll is held up by one poll interval at most and the radio's transmit time grows
+// by one request per poll at most.
 class Reader {
  public:
   explicit Reader(ReaderConfig config);
@@ -74,6 +84,10 @@ class Reader {
   void request_epcs(std::vector<std::uint8_t> epcs, TimePoint now);
   // A raw request to the meter; the reply comes back as RawReply with the same id.
   void submit_raw(std::string request_id, echonet::Frame frame, TimePoint now);
+  // Where the history stands from the last run (history::Progress); call before the link is up.
+  void resume_history(std::optional<MeterTime> published_through);
+  // One day of the meter's memory; answered with history::DayAnswered under the same id.
+  void read_history_day(std::string request_id, MeterDate date, TimePoint now);
 
   std::optional<TimePoint> next_deadline() const;
   std::vector<ReaderAction> take_actions();
@@ -88,7 +102,8 @@ class Reader {
     echonet::Frame frame;
     int tries_left = 0;
     TimePoint deadline;
-    std::string raw_id;  // non-empty for submit_raw
+    std::string raw_id;       // non-empty for submit_raw
+    bool background = false;  // a history read
   };
   struct Queued {
     echonet::Frame frame;
@@ -97,6 +112,9 @@ class Reader {
 
   void schedule(TimePoint now);
   void send_next(TimePoint now);
+  bool history_may_send() const;
+  void send_history(TimePoint now);
+  void take_history_events();
   void transmit(TimePoint now);
   void complete(const echonet::Frame& reply, TimePoint now);
   void apply_properties(const echonet::Frame& frame, bool from_request, TimePoint now);
@@ -124,6 +142,8 @@ class Reader {
   std::optional<TimePoint> fixed_due_;
   int misses_ = 0;
   RequestCounts counts_;
+  std::optional<HistoryBackfill> history_;
+  bool history_turn_ = false;  // a live request has been answered since the last history read
   std::vector<ReaderAction> actions_;
 };
 

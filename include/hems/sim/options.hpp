@@ -69,6 +69,8 @@ struct SimOptions {
   bool pv = false;
   bool single_phase = false;
   bool infc = false;
+  // Days E2/E4 hold: E5 takes 0 (today) to history_days - 1; an older day is refused.
+  std::uint8_t history_days = 100;
   // The meter's local wall clock at start (local time written as if it were UTC).
   std::optional<std::chrono::sys_seconds> clock_start;
   std::vector<FaultSpec> faults;

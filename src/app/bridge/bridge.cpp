@@ -28,6 +28,10 @@ Bridge::Bridge(Config config, io::Loop& loop, std::unique_ptr<mqtt::Client> mqtt
       log(Level::warning, warning);
     meter_ = std::make_unique<MeterLink>(session_config(config_, std::move(cached_pan)),
                                          reader_config(config_));
+    std::string history_warning;
+    meter_->resume_history(state_.load_history_progress(history_warning));
+    if (!history_warning.empty())
+      log(Level::warning, history_warning);
     timed_.push_back(meter_.get());
   }
   if (config_.lan.enabled) {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "hems/app/bridge.hpp"
+#include "hems/app/history_presenter.hpp"
 #include "hems/app/log.hpp"
 
 namespace hems::app {
@@ -130,6 +131,27 @@ void Bridge::on_meter_event(MeterEvent& event) {
             publish(response_message(
                 topic, e.transaction, !failed, raw_answer_data(*e.frame),
                 failed ? "the device answered " + echonet::esv_name(e.frame->esv) : ""));
+          }
+        } else if constexpr (std::is_same_v<T, meter_link::HistoryRecovered>) {
+          for (auto& m : history_messages(config_, e.records, meter_->identity()))
+            publish(std::move(m));
+        } else if constexpr (std::is_same_v<T, meter_link::HistoryLatestDay>) {
+          publish(latest_day_message(config_, e.records, meter_->identity()));
+        } else if constexpr (std::is_same_v<T, meter_link::HistoryProgress>) {
+          if (auto error = state_.save_history_progress(e.published_through)) {
+            log(Level::warning, "could not write " + state_.history_progress_path() + ": " +
+                                    *error +
+                                    "; after a restart, half-hours may be read back twice");
+          }
+        } else if constexpr (std::is_same_v<T, meter_link::HistoryAnswered>) {
+          const std::string topic = base_topic(config_, "bridge/response/history");
+          if (e.records) {
+            publish(response_message(topic, e.transaction, true,
+                                     history_records_json(*e.records, meter_->identity()), ""));
+          } else {
+            log(Level::warning, "bridge request history: " + e.records.error().message);
+            publish(response_message(topic, e.transaction, false, nlohmann::json::object(),
+                                     e.records.error().message));
           }
         } else if constexpr (std::is_same_v<T, meter_link::Log>) {
           log(e.level, e.text);

@@ -9,8 +9,8 @@ namespace {
 
 using nlohmann::json;
 
-// `history` joins this list when it is built.
-constexpr std::array<std::string_view, 4> kNames{"health_check", "info", "log_level", "echonet"};
+constexpr std::array<std::string_view, 5> kNames{"health_check", "info", "log_level", "echonet",
+                                                 "history"};
 constexpr std::array<Level, 5> kLevels{Level::error, Level::warning, Level::info, Level::debug,
                                        Level::trace};
 
@@ -121,6 +121,26 @@ BridgeRequestOutcome answer_log_level(Answer& answer, const json& request, const
   return outcome;
 }
 
+BridgeRequestOutcome answer_history(Answer& answer, const json& request, const json& transaction,
+                                    const BridgeFacts& facts) {
+  if (!facts.health.meter_enabled)
+    return answer.refused(transaction, "the smart meter is off ([meter] enabled = false)");
+  const auto it = request.find("date");
+  const auto date = it != request.end() && it->is_string()
+                        ? meter::parse_iso_date(it->get<std::string>())
+                        : std::nullopt;
+  if (!date) {
+    return answer.refused(
+        transaction, "\"date\" must be a day as \"YYYY-MM-DD\", e.g. {\"date\":\"2026-05-20\"}");
+  }
+  BridgeRequestOutcome& outcome = answer.outcome();
+  outcome.topic.clear();  // answered when the meter has
+  outcome.read_history = HistoryDayRequest{*date, transaction};
+  outcome.log_line =
+      "bridge request history: reading " + meter::to_iso_date(*date) + " from the meter's memory";
+  return std::move(outcome);
+}
+
 }  // namespace
 
 std::span<const std::string_view> bridge_request_names() {
@@ -159,6 +179,11 @@ BridgeRequestOutcome answer_bridge_request(const std::string& base_topic, std::s
     if (auto why = unknown_key(request, {"level"}); !why.empty())
       return answer.refused(transaction, why);
     return answer_log_level(answer, request, transaction, facts);
+  }
+  if (name == "history") {
+    if (auto why = unknown_key(request, {"date"}); !why.empty())
+      return answer.refused(transaction, why);
+    return answer_history(answer, request, transaction, facts);
   }
   json known = json::array();
   for (auto known_name : kNames)

@@ -23,6 +23,11 @@ void Bridge::on_bridge_request(const route::BridgeRequest& request) {
     carry_out(route_raw_request(router_context(), request.payload));
     return;
   }
+  if (outcome.read_history) {
+    meter_->history_day(std::move(outcome.read_history->transaction), outcome.read_history->date,
+                        loop_.now());
+    return;
+  }
   if (outcome.republish_info)
     publish_info(true);
   publish(mqtt::Message{outcome.topic, outcome.response.dump(), 1, false});

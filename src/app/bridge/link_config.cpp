@@ -19,6 +19,7 @@ meter::ReaderConfig reader_config(const Config& config) {
   r.energy_interval = seconds(config.meter.energy_interval);
   r.response_timeout = Duration(static_cast<std::int64_t>(config.meter.response_timeout * 1000.0));
   r.tries = config.meter.request_tries;
+  r.read_history = true;
   return r;
 }
 

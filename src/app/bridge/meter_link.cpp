@@ -120,6 +120,17 @@ void MeterLink::raw(nlohmann::json transaction, echonet::Frame frame, TimePoint 
   pump(now);
 }
 
+void MeterLink::resume_history(std::optional<meter::MeterTime> published_through) {
+  reader_.resume_history(published_through);
+}
+
+void MeterLink::history_day(nlohmann::json transaction, meter::MeterDate date, TimePoint now) {
+  const std::string id = "history-" + std::to_string(++raw_counter_);
+  pending_history_.push_back(PendingRaw{id, std::move(transaction)});
+  reader_.read_history_day(id, date, now);
+  pump(now);
+}
+
 std::vector<MeterEvent> MeterLink::take_events() {
   std::vector<MeterEvent> out;
   out.swap(events_);
@@ -218,6 +229,19 @@ void MeterLink::on_reader_action(meter::ReaderAction& action, TimePoint now, boo
           pending_raw_.erase(it);
         } else if constexpr (std::is_same_v<T, meter::ReaderLog>) {
           emit(meter_link::Log{a.level, "meter: " + a.text});
+        } else if constexpr (std::is_same_v<T, meter::history::Recovered>) {
+          emit(meter_link::HistoryRecovered{std::move(a.records)});
+        } else if constexpr (std::is_same_v<T, meter::history::LatestDay>) {
+          emit(meter_link::HistoryLatestDay{a.date, std::move(a.records)});
+        } else if constexpr (std::is_same_v<T, meter::history::Progress>) {
+          emit(meter_link::HistoryProgress{a.published_through});
+        } else if constexpr (std::is_same_v<T, meter::history::DayAnswered>) {
+          auto it = std::find_if(pending_history_.begin(), pending_history_.end(),
+                                 [&](const PendingRaw& p) { return p.id == a.request_id; });
+          if (it == pending_history_.end())
+            return;
+          emit(meter_link::HistoryAnswered{std::move(it->transaction), std::move(a.records)});
+          pending_history_.erase(it);
         }
       },
       action);

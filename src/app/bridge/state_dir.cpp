@@ -13,6 +13,7 @@ namespace hems::app {
 namespace {
 
 constexpr const char* kPanCacheFile = "pan-cache";
+constexpr const char* kHistoryProgressFile = "history-published-through";
 
 }  // namespace
 
@@ -51,6 +52,38 @@ std::optional<std::string> StateDir::save(std::string_view file, const std::stri
   if (auto written = io::write_file_atomically(dir / file, content); !written)
     return written.error().message;
   return std::nullopt;
+}
+
+std::string StateDir::history_progress_path() const {
+  return (std::filesystem::path(config_.meter.state_dir) / kHistoryProgressFile).string();
+}
+
+std::optional<meter::MeterTime> StateDir::load_history_progress(std::string& warning) const {
+  std::ifstream in(history_progress_path());
+  if (!in) {
+    std::error_code ec;
+    if (std::filesystem::exists(history_progress_path(), ec)) {
+      warning = "cannot read " + history_progress_path() + ": " + std::strerror(errno) +
+                "; missed half-hours are not read back this time";
+    }
+    return std::nullopt;
+  }
+  std::string line;
+  std::getline(in, line);
+  auto at = meter::parse_iso8601(line);
+  if (!at) {
+    warning = "ignoring " + history_progress_path() +
+              " (not a time like 2026-05-20T14:00:00); missed half-hours are not read back "
+              "this time";
+  }
+  return at;
+}
+
+std::optional<std::string> StateDir::save_history_progress(
+    meter::MeterTime published_through) const {
+  std::string content = meter::to_iso8601(published_through);
+  content += '\n';
+  return save(kHistoryProgressFile, content);
 }
 
 bool StateDir::forget_pan() const {

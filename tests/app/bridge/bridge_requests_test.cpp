@@ -35,7 +35,42 @@ BridgeRequestOutcome ask(std::string_view name, std::string_view payload,
 }
 
 TEST(BridgeRequests, KnownNamesAreListedWithoutPlannedOnes) {
-  EXPECT_THAT(bridge_request_names(), ElementsAre("health_check", "info", "log_level", "echonet"));
+  EXPECT_THAT(bridge_request_names(),
+              ElementsAre("health_check", "info", "log_level", "echonet", "history"));
+}
+
+TEST(BridgeRequests, HistoryHandsTheDayToTheMeterAndAnswersLater) {
+  const auto out = ask("history", R"({"transaction":"d1","date":"2026-05-19"})");
+  ASSERT_TRUE(out.read_history);
+  EXPECT_EQ(out.read_history->date,
+            std::chrono::local_days{std::chrono::year{2026} / std::chrono::month{5} /
+                                    std::chrono::day{19}});
+  EXPECT_EQ(out.read_history->transaction, "d1");
+  EXPECT_TRUE(out.topic.empty()) << "answered only when the meter has";
+  EXPECT_THAT(out.log_line, HasSubstr("2026-05-19"));
+}
+
+TEST(BridgeRequests, HistoryRefusesWhatIsNotADayClearly) {
+  for (const char* payload :
+       {R"({"transaction":"d"})", R"({"transaction":"d","date":"2026-02-30"})",
+        R"({"transaction":"d","date":"20260519"})", R"({"transaction":"d","date":19})",
+        R"({"transaction":"d","date":"2026-05-19T00:00"})", R"({"transaction":"d","date":null})"}) {
+    SCOPED_TRACE(payload);
+    const auto out = ask("history", payload);
+    EXPECT_FALSE(out.read_history);
+    EXPECT_EQ(out.topic, "hems2mqtt/bridge/response/history");
+    EXPECT_EQ(out.response["status"], "error");
+    EXPECT_EQ(out.response["transaction"], "d");
+    EXPECT_THAT(out.response["error"].get<std::string>(), HasSubstr("YYYY-MM-DD"));
+  }
+  const auto extra = ask("history", R"({"date":"2026-05-19","days":3})");
+  EXPECT_FALSE(extra.read_history);
+  EXPECT_EQ(extra.response["error"], "unknown key: days");
+  BridgeFacts no_meter = facts();
+  no_meter.health.meter_enabled = false;
+  const auto off = ask("history", R"({"date":"2026-05-19"})", no_meter);
+  EXPECT_FALSE(off.read_history);
+  EXPECT_THAT(off.response["error"].get<std::string>(), HasSubstr("meter is off"));
 }
 
 TEST(BridgeRequests, HealthCheckWhenHealthy) {
@@ -127,16 +162,17 @@ TEST(BridgeRequests, InfoRepublishesAndAnswersWithBridgeInfo) {
 }
 
 TEST(BridgeRequests, AnUnknownNameListsTheKnownOnes) {
-  for (const char* name : {"restart", "history", "permit_join"}) {
+  for (const char* name : {"restart", "histories", "permit_join"}) {
     SCOPED_TRACE(name);
     const auto out = ask(name, R"({"transaction":"u"})");
     EXPECT_EQ(out.topic, "hems2mqtt/bridge/response/" + std::string(name));
     EXPECT_EQ(out.response["status"], "error");
     EXPECT_EQ(out.response["transaction"], "u");
     EXPECT_EQ(out.response["error"], "unknown request '" + std::string(name) +
-                                         "'; known: health_check, info, log_level, echonet");
+                                         "'; known: health_check, info, log_level, echonet, "
+                                         "history");
     EXPECT_EQ(out.response["data"]["known_requests"],
-              json::array({"health_check", "info", "log_level", "echonet"}));
+              json::array({"health_check", "info", "log_level", "echonet", "history"}));
     EXPECT_EQ(out.line_level, Level::warning);
     EXPECT_FALSE(out.republish_info);
     EXPECT_FALSE(out.new_log_level);
