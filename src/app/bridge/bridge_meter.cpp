@@ -133,6 +133,7 @@ void Bridge::on_meter_event(MeterEvent& event) {
                 failed ? "the device answered " + echonet::esv_name(e.frame->esv) : ""));
           }
         } else if constexpr (std::is_same_v<T, meter_link::HistoryRecovered>) {
+          metrics_.history_values_backfilled += e.records.size();
           for (auto& m : history_messages(config_, e.records, meter_->identity()))
             publish(std::move(m));
         } else if constexpr (std::is_same_v<T, meter_link::HistoryLatestDay>) {

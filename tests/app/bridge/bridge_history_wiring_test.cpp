@@ -7,6 +7,7 @@
 
 #include "fakes/bridge_harness.hpp"
 #include "hems/meter/meter_time.hpp"
+#include "support/prometheus_exposition.hpp"
 
 namespace hems::test {
 namespace {
@@ -120,6 +121,11 @@ TEST_F(HistoryWiring, AStartAfterAStopReadsBackFromWhereTheLastRunStopped) {
   ASSERT_EQ(records.size(), 4u) << "11:30, 12:00, 12:30 and 13:00; 13:30 is live";
   EXPECT_EQ(records[0]["at"], "2026-05-20T11:30:00+09:00");
   EXPECT_EQ(records[3]["at"], "2026-05-20T13:00:00+09:00");
+
+  http::Request scrape;
+  scrape.path = "/metrics";
+  const Exposition metrics = read_exposition(bridge_->serve_http(scrape).body);
+  EXPECT_EQ(metrics.value("hems2mqtt_meter_history_values_backfilled_total"), 4);
 }
 
 TEST_F(HistoryWiring, ADayIsReadOnRequestAndBadRequestsGetAClearError) {
