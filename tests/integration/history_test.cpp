@@ -102,7 +102,10 @@ TEST_F(History, ABridgeStoppedForHoursPublishesEveryMissedHalfHourOnceInOrder) {
   std::vector<MeterClock> expected;
   for (MeterClock t = last_live + kHalfHour; t < *live_after.begin(); t += kHalfHour)
     expected.push_back(t);
-  ASSERT_GE(expected.size(), 7u);
+  // The seventh boundary was fixed before the restart, so the first answer after it may already
+  // carry it live; the six before it can only come back from the meter's memory. More go by when
+  // the restart is slow (a loaded machine).
+  ASSERT_GE(expected.size(), 6u);
   std::vector<MeterClock> got;
   for (const auto& [at, record] : records) {
     if (at < *live_after.begin())
