@@ -34,24 +34,14 @@ std::string error_text(int error_number) {
   return std::strerror(error_number);
 }
 
-// "192.0.2.1:5000", "[::1]:5000": a socket address for messages.
+// "192.0.2.1:5000", "[::1]:5000": a socket address for messages, written as [http] listen is.
 std::string describe(const sockaddr* address, socklen_t length) {
   char host[NI_MAXHOST];
   char port[NI_MAXSERV];
   if (::getnameinfo(address, length, host, sizeof host, port, sizeof port,
                     NI_NUMERICHOST | NI_NUMERICSERV) != 0)
     return "an unknown address";
-  std::string out;
-  if (address->sa_family == AF_INET6) {
-    out += '[';
-    out += host;
-    out += ']';
-  } else {
-    out += host;
-  }
-  out += ':';
-  out += port;
-  return out;
+  return http::ListenAddress{host, static_cast<std::uint16_t>(std::stoul(port))}.to_string();
 }
 
 std::string bind_advice(int error_number) {
